@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Tracking.Api.Auth;
+using Tracking.Api.Common;
+using Tracking.Api.System;
+
+namespace Tracking.Api;
+
+/// <summary>Wires the HTTP side: auth, ProblemDetails, OpenAPI and every feature's endpoints.</summary>
+public static class TrackingApi
+{
+    public static IServiceCollection AddTrackingApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddTrackingAuth(configuration);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DomainExceptionHandler>();
+        services.AddOpenApi();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTrackingApi(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
+        app.MapSystemEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Tracking.Grains.Interfaces.Devices;
+
+/// <summary>One AGV keyed <c>{manufacturer}/{serialNumber}</c> (VDA 5050 identity).</summary>
+public interface IAgvGrain : IGrainWithStringKey
+{
+    Task<AgvSnapshot> GetAsync();
+}
+
+public enum AgvAvailability
+{
+    Idle,
+    Executing,
+    Charging,
+    Unavailable,
+    Error,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record AgvSnapshot(
+    [property: Id(0)] string AgvId,
+    [property: Id(1)] string Warehouse,
+    [property: Id(2)] double X,
+    [property: Id(3)] double Y,
+    [property: Id(4)] double Theta,
+    [property: Id(5)] double BatteryCharge,
+    [property: Id(6)] bool Charging,
+    [property: Id(7)] AgvAvailability Availability,
+    [property: Id(8)] string Connection,
+    [property: Id(9)] string? TaskId,
+    [property: Id(10)] string? OrderId,
+    [property: Id(11)] IReadOnlyList<string> Errors,
+    [property: Id(12)] DateTimeOffset? LastUpdate,
+    [property: Id(13)] string? LastNodeId);

@@ -1,0 +1,35 @@
+namespace Tracking.Grains.Interfaces.Devices;
+
+/// <summary>
+/// One RFID reader, keyed by reader id. Takes batches of raw reads, deduplicates them (arrival on first read,
+/// zone by strongest antenna with hysteresis, departure after silence) and calls item grains only on changes.
+/// </summary>
+public interface IRfidGateGrain : IGrainWithStringKey
+{
+    Task ProcessAsync(RfidReadBatch batch);
+
+    Task<GateStatus> GetStatusAsync();
+}
+
+[GenerateSerializer, Immutable]
+public sealed record RfidRead(
+    [property: Id(0)] string Epc,
+    [property: Id(1)] int Antenna,
+    [property: Id(2)] double PeakRssi,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] int ReadCount = 1);
+
+[GenerateSerializer, Immutable]
+public sealed record RfidReadBatch(
+    [property: Id(0)] string ReaderId,
+    [property: Id(1)] IReadOnlyList<RfidRead> Reads);
+
+[GenerateSerializer, Immutable]
+public sealed record GateStatus(
+    [property: Id(0)] string ReaderId,
+    [property: Id(1)] string Warehouse,
+    [property: Id(2)] double ReadsPerSecond,
+    [property: Id(3)] long TotalReads,
+    [property: Id(4)] DateTimeOffset? LastSeen,
+    [property: Id(5)] bool Silent,
+    [property: Id(6)] int TagsInField);

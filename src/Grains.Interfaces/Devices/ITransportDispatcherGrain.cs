@@ -1,0 +1,40 @@
+namespace Tracking.Grains.Interfaces.Devices;
+
+/// <summary>One per warehouse: queues transport tasks and assigns them to the best available AGV.</summary>
+public interface ITransportDispatcherGrain : IGrainWithStringKey
+{
+    /// <summary>Idempotent per item and target: asking twice returns the same task.</summary>
+    Task<TransportTask> RequestMoveAsync(TransportRequest request);
+
+    Task<IReadOnlyList<TransportTask>> GetTasksAsync();
+}
+
+[GenerateSerializer, Immutable]
+public sealed record TransportRequest(
+    [property: Id(0)] string ItemId,
+    [property: Id(1)] string FromLocation,
+    [property: Id(2)] string ToLocation,
+    [property: Id(3)] int Priority = 0);
+
+public enum TransportTaskStatus
+{
+    Queued,
+    Assigned,
+    InProgress,
+    Completed,
+    Failed,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record TransportTask(
+    [property: Id(0)] string TaskId,
+    [property: Id(1)] string Warehouse,
+    [property: Id(2)] string ItemId,
+    [property: Id(3)] string FromLocation,
+    [property: Id(4)] string ToLocation,
+    [property: Id(5)] TransportTaskStatus Status,
+    [property: Id(6)] string? AgvId,
+    [property: Id(7)] int Attempts,
+    [property: Id(8)] DateTimeOffset CreatedAt,
+    [property: Id(9)] DateTimeOffset UpdatedAt,
+    [property: Id(10)] int Priority = 0);

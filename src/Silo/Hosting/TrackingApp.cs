@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+using Scalar.AspNetCore;
+using Tracking.Api;
+using Tracking.Api.Auth;
+using Tracking.Api.System;
+using Tracking.Grains.Warehouses;
+using Tracking.Silo.Health;
+using Tracking.Silo.Storage;
+
+namespace Tracking.Silo.Hosting;
+
+/// <summary>Builds the one executable: Orleans silo + REST + SignalR + web UI + device bridge in one process.</summary>
+public static partial class TrackingApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+
+        var options = builder.Configuration.GetSection(TrackingOptions.Section).Get<TrackingOptions>() ?? new TrackingOptions();
+        var validation = new TrackingOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(TrackingOptions.Section, typeof(TrackingOptions), validation.Failures);
+        }
+
+        var generatedKey = EnsureSomeKey(builder.Configuration);
+        var site = SiteLoader.Load(Path.GetFullPath(options.Site.SeedFile, AppContext.BaseDirectory));
+        var info = new SystemInfo(
+            Cluster: options.Cluster.Mode.ToString(),
+            Storage: options.Storage.Mode.ToString(),
+            Broker: builder.Configuration["Tracking:Mqtt:Mode"] ?? "Embedded",
+            Simulator: builder.Configuration.GetValue("Tracking:Simulator:Enabled", true),
+            Demo: options.Storage.Mode == StorageMode.Memory,
+            Version: typeof(TrackingApp).Assembly.GetName().Version?.ToString() ?? "0.0.0");
+
+        builder.Services.AddOptions<TrackingOptions>().Bind(builder.Configuration.GetSection(TrackingOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TrackingOptions>, TrackingOptionsValidator>();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(info);
+        builder.Services.AddSingleton(site);
+        builder.Services.AddSingleton<SiteCatalog>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        if (options.Storage.Mode == StorageMode.PostgreSql || options.Cluster.Mode == ClusterMode.AdoNet)
+        {
+            // Schema first: Orleans' providers read their queries from the OrleansQuery table at start-up.
+            builder.Services.AddSingleton(sp => new PostgresMigrator(options.PostgreSql.ConnectionString!, sp.GetRequiredService<ILogger<PostgresMigrator>>()));
+            if (options.Storage.MigrateOnStart)
+            {
+                builder.Services.AddHostedService<MigrationHostedService>();
+            }
+        }
+
+        builder.UseOrleans(silo => OrleansSetup.Configure(silo, options));
+        builder.Services.AddTrackingApi(builder.Configuration);
+        builder.Services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Probes stay anonymous (orchestrators call them without keys); they reveal only up/down per dependency.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapTrackingApi();
+        app.MapScalarApiReference("/scalar").RequireAuthorization(Policies.View);
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Policies.Admin);
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tracking");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            LogStarted(logger, info.Cluster, info.Storage, info.Broker, info.Simulator ? "on" : "off", string.Join(", ", addresses));
+            if (info.Demo)
+            {
+                LogDemo(logger);
+            }
+
+            if (generatedKey is not null)
+            {
+                LogGeneratedKey(logger, generatedKey);
+            }
+        });
+        return app;
+    }
+
+    /// <summary>With no key configured at all, a local run would lock everyone out: make one and say so.</summary>
+    private static string? EnsureSomeKey(ConfigurationManager configuration)
+    {
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (!string.IsNullOrEmpty(auth.DevelopmentKey) || auth.ApiKeys.Count > 0 || !auth.GenerateDevelopmentKey)
+        {
+            return null;
+        }
+
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        configuration.AddInMemoryCollection([new("Tracking:Auth:DevelopmentKey", key)]);
+        return key;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tracking is running: cluster={Cluster}, storage={Storage}, broker={Broker}, simulator={Simulator}. Web UI and API: {Addresses}")]
+    private static partial void LogStarted(ILogger logger, string cluster, string storage, string broker, string simulator, string addresses);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: grain state is kept in memory and lost when this process exits. Use Tracking:Storage:Mode=PostgreSql for real work.")]
+    private static partial void LogDemo(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No API key configured: generated development admin key {Key} (send it as X-Api-Key, or fix it with --Tracking:Auth:DevelopmentKey=...)")]
+    private static partial void LogGeneratedKey(ILogger logger, string key);
+}

@@ -1,0 +1,72 @@
+namespace Tracking.Silo.Hosting;
+
+/// <summary>The <c>Tracking</c> configuration section as the silo host sees it (device and auth settings live with their features).</summary>
+public sealed class TrackingOptions
+{
+    public const string Section = "Tracking";
+
+    public ClusterSettings Cluster { get; set; } = new();
+
+    public StorageSettings Storage { get; set; } = new();
+
+    public PostgreSqlSettings PostgreSql { get; set; } = new();
+
+    public SiteSettings Site { get; set; } = new();
+}
+
+public enum ClusterMode
+{
+    /// <summary>One silo (or a few on one machine with a primary), membership in memory. The demo default.</summary>
+    Localhost,
+
+    /// <summary>Membership table in PostgreSQL: any number of silos on any machines.</summary>
+    AdoNet,
+}
+
+public enum StorageMode
+{
+    /// <summary>Grain state in memory: lost when the process exits. The demo default.</summary>
+    Memory,
+
+    /// <summary>Grain state, reminders and the custody journal in PostgreSQL.</summary>
+    PostgreSql,
+}
+
+public sealed class ClusterSettings
+{
+    public ClusterMode Mode { get; set; } = ClusterMode.Localhost;
+
+    public string ClusterId { get; set; } = "tracking";
+
+    public string ServiceId { get; set; } = "tracking";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Localhost mode only: the silo port of the primary silo when several run on one machine.</summary>
+    public int? PrimarySiloPort { get; set; }
+
+    /// <summary>The address other silos use to reach this one. Loopback by default (single machine).</summary>
+    public string AdvertisedIp { get; set; } = "127.0.0.1";
+}
+
+public sealed class StorageSettings
+{
+    public StorageMode Mode { get; set; } = StorageMode.Memory;
+
+    /// <summary>Apply pending schema migrations at start-up (PostgreSQL mode).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+public sealed class PostgreSqlSettings
+{
+    /// <summary>Npgsql connection string. Keep it out of the repository: environment or user secrets.</summary>
+    public string? ConnectionString { get; set; }
+}
+
+public sealed class SiteSettings
+{
+    /// <summary>The site seed JSON (regions, warehouses, layouts, devices). Relative paths are resolved from the app folder.</summary>
+    public string SeedFile { get; set; } = "Site/sample-site.json";
+}

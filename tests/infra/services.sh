@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Starts (or stops) the real servers the integration tests use, on 127.0.0.1 and free ports, with data in a
+# temporary folder. Installs them from Debian packages first when they are missing.
+#   eval "$(tests/infra/services.sh up /tmp/tracking-infra)"   # prints the environment the tests read
+#   tests/infra/services.sh down /tmp/tracking-infra
+set -euo pipefail
+
+cmd=${1:-}
+dir=${2:-}
+if [[ -z "$cmd" || -z "$dir" ]]; then
+  echo "usage: $0 up|down DIR" >&2
+  exit 2
+fi
+
+log() { echo "[infra] $*" >&2; }
+
+as_postgres() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    [[ -x "$d/initdb" ]] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+
+free_port() {
+  # Ask the kernel for a free port, then check nothing listens on it.
+  local port
+  for _ in $(seq 1 50); do
+    port=$(( (RANDOM % 20000) + 30000 ))
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+install_missing() {
+  local need=()
+  pg_bin >/dev/null || need+=(postgresql)
+  command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || need+=(mosquitto)
+  command -v mosquitto_pub >/dev/null || need+=(mosquitto-clients)
+  command -v chromium >/dev/null || [[ -x /usr/bin/chromium ]] || need+=(chromium)
+  if (( ${#need[@]} > 0 )); then
+    log "installing ${need[*]} from Debian packages"
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+    # The Debian packages start their own services; the tests use private instances instead.
+    $sudo systemctl stop mosquitto >/dev/null 2>&1 || true
+  fi
+}
+
+up() {
+  install_missing
+  mkdir -p "$dir"
+  chmod 777 "$dir"
+  local bin pgport mqport
+  bin=$(pg_bin)
+  pgport=$(free_port)
+  mkdir -p "$dir/pg"
+  [[ $(id -u) -eq 0 ]] && chown postgres "$dir/pg"
+  as_postgres "$bin/initdb" -D "$dir/pg/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1
+  # fsync off: test data is thrown away; durability is exercised through the same code paths.
+  as_postgres "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" -w -t 60 start \
+    -o "-p $pgport -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c shared_buffers=256MB" >&2
+  echo "$pgport" > "$dir/pg.port"
+
+  mqport=$(free_port)
+  cat > "$dir/mosquitto.conf" <<CONF
+listener $mqport 127.0.0.1
+allow_anonymous true
+max_inflight_messages 1000
+max_queued_messages 100000
+set_tcp_nodelay true
+persistence false
+CONF
+  local mosq
+  mosq=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+  "$mosq" -c "$dir/mosquitto.conf" -d 2>"$dir/mosquitto.log" || "$mosq" -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
+  sleep 0.5
+  pgrep -f "mosquitto -c $dir/mosquitto.conf" > "$dir/mosquitto.pid" || true
+  for _ in $(seq 1 50); do
+    (exec 3<>/dev/tcp/127.0.0.1/$mqport) 2>/dev/null && break
+    sleep 0.1
+  done
+
+  echo "export TRACKING_TEST_PG='Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50'"
+  echo "export TRACKING_TEST_MQTT_PORT=$mqport"
+  echo "export TRACKING_TEST_MOSQUITTO=$mosq"
+  echo "export TRACKING_TEST_CHROMIUM=$(command -v chromium || echo /usr/bin/chromium)"
+  echo "export TRACKING_TEST_ARTIFACTS=$dir/artifacts"
+  log "PostgreSQL on 127.0.0.1:$pgport, Mosquitto on 127.0.0.1:$mqport"
+}
+
+down() {
+  local bin
+  if [[ -f "$dir/mosquitto.pid" ]]; then
+    xargs -r kill < "$dir/mosquitto.pid" 2>/dev/null || true
+  fi
+  pkill -f "mosquitto -c $dir/mosquitto.conf" 2>/dev/null || true
+  if bin=$(pg_bin) && [[ -d "$dir/pg/data" ]]; then
+    as_postgres "$bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+case "$cmd" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 up|down DIR" >&2; exit 2 ;;
+esac
