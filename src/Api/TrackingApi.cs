@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
 using Tracking.Api.Common;
+using Tracking.Api.Items;
 using Tracking.Api.System;
 
 namespace Tracking.Api;
@@ -17,6 +18,7 @@ public static class TrackingApi
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddOpenApi();
+        services.AddLifecycleApi();
         return services;
     }
 
@@ -24,6 +26,7 @@ public static class TrackingApi
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
+        app.MapLifecycleEndpoints();
         return app;
     }
 }
