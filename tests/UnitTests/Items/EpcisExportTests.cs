@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using NJsonSchema;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Items;
+using Tracking.Tests.Epcis;
 
 namespace Tracking.UnitTests.Items;
 
@@ -15,7 +15,7 @@ public sealed class EpcisExportTests
     public async Task A_full_lifecycle_exports_as_a_schema_valid_EPCIS_document()
     {
         var (item, events) = Lifecycle("3074257BF7194E4000001A85");
-        var schema = await JsonSchema.FromFileAsync(SharedFiles.Path("protocols", "epcis-2.0", "epcis-schema.json"));
+        var schema = await EpcisSchema.LoadAsync(SharedFiles.Path("protocols", "epcis-2.0", "epcis-schema.json"));
 
         var document = EpcisExport.Document(item, events, Start.AddDays(1));
         var errors = schema.Validate(document.ToJsonString());
@@ -37,7 +37,7 @@ public sealed class EpcisExportTests
     [Fact]
     public async Task A_scrapped_barcode_item_in_transit_on_the_way_is_schema_valid_too()
     {
-        var schema = await JsonSchema.FromFileAsync(SharedFiles.Path("protocols", "epcis-2.0", "epcis-schema.json"));
+        var schema = await EpcisSchema.LoadAsync(SharedFiles.Path("protocols", "epcis-2.0", "epcis-schema.json"));
         var item = Snapshot("LP 0001/A", ItemStatus.Scrapped) with { RmaId = null, Disposition = Disposition.Scrap };
         ItemEvent[] events =
         [
@@ -62,12 +62,19 @@ public sealed class EpcisExportTests
     public async Task The_schema_check_is_real_a_broken_event_fails_it()
     {
         var (item, events) = Lifecycle("3074257BF7194E4000001A85");
-        var schema = await JsonSchema.FromFileAsync(SharedFiles.Path("protocols", "epcis-2.0", "epcis-schema.json"));
+        var schema = await EpcisSchema.LoadAsync(SharedFiles.Path("protocols", "epcis-2.0", "epcis-schema.json"));
         var document = EpcisExport.Document(item, events, Start);
-        document["epcisBody"]!["eventList"]![0]!["action"] = "MOVE";
-        document["epcisBody"]!["eventList"]![1]!.AsObject().Remove("eventTime");
+        var wrongAction = JsonNode.Parse(document.ToJsonString())!;
+        wrongAction["epcisBody"]!["eventList"]![0]!["action"] = "MOVE";
+        var noTime = JsonNode.Parse(document.ToJsonString())!;
+        noTime["epcisBody"]!["eventList"]![1]!.AsObject().Remove("eventTime");
+        var badStep = JsonNode.Parse(document.ToJsonString())!;
+        badStep["epcisBody"]!["eventList"]![1]!["bizStep"] = "grading";
 
-        Assert.NotEmpty(schema.Validate(document.ToJsonString()));
+        Assert.Empty(schema.Validate(document.ToJsonString()));
+        Assert.NotEmpty(schema.Validate(wrongAction.ToJsonString()));
+        Assert.NotEmpty(schema.Validate(noTime.ToJsonString()));
+        Assert.NotEmpty(schema.Validate(badStep.ToJsonString()));
     }
 
     [Fact]
