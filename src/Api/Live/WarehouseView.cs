@@ -298,14 +298,19 @@ public sealed class WarehouseView
             _totals[status] = count;
         }
 
-        // Replay without producing moves: the clients saw those moves already.
+        // Replay without producing moves or marks: the clients saw those already; the diff below marks what changed.
         var moves = _moves.Count;
         var recent = _recentMoves.ToList();
+        var dirty = _dirtyLocations.ToList();
+        var totalsDirty = _totalsDirty;
         foreach (var item in _replay.Where(e => e.At > inventory.AsOf))
         {
             ApplyItem(item);
         }
 
+        _dirtyLocations.Clear();
+        _dirtyLocations.UnionWith(dirty);
+        _totalsDirty = totalsDirty;
         _moves.RemoveRange(moves, _moves.Count - moves);
         _recentMoves.Clear();
         foreach (var move in recent)
