@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
+using Tracking.Api.Live;
 using Tracking.Api.Common;
 using Tracking.Api.Items;
 using Tracking.Api.System;
@@ -19,6 +20,7 @@ public static class TrackingApi
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddOpenApi();
         services.AddLifecycleApi();
+        services.AddLive(configuration);
         return services;
     }
 
@@ -27,6 +29,7 @@ public static class TrackingApi
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
         app.MapLifecycleEndpoints();
+        app.MapLive();
         return app;
     }
 }
