@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Warehouses;
 
@@ -9,6 +10,7 @@ namespace Tracking.Grains.Interfaces.Locations;
 /// </summary>
 public interface ILocationGrain : IGrainWithStringKey
 {
+    [AlwaysInterleave]
     Task<LocationContents> GetContentsAsync();
 
     /// <summary>Idempotent: the item is here, as described. Replaces any earlier entry and consumes its reservation.</summary>
@@ -22,6 +24,8 @@ public interface ILocationGrain : IGrainWithStringKey
 
     Task ReleaseReservationAsync(string itemId);
 
+    /// <summary>Interleaves: the warehouse asks while activating, possibly while this location is busy reporting to it.</summary>
+    [AlwaysInterleave]
     Task<LocationSummary> GetSummaryAsync();
 }
 
