@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
 using Tracking.Api.Live;
 using Tracking.Api.Common;
+using Tracking.Api.Items;
 using Tracking.Api.System;
 
 namespace Tracking.Api;
@@ -18,6 +19,7 @@ public static class TrackingApi
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddOpenApi();
+        services.AddLifecycleApi();
         services.AddLive(configuration);
         return services;
     }
@@ -26,6 +28,7 @@ public static class TrackingApi
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
+        app.MapLifecycleEndpoints();
         app.MapLive();
         return app;
     }
