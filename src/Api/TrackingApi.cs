@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
 using Tracking.Api.Common;
+using Tracking.Api.Devices;
 using Tracking.Api.System;
 
 namespace Tracking.Api;
@@ -24,6 +25,7 @@ public static class TrackingApi
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
+        app.MapDeviceEndpoints();
         return app;
     }
 }
