@@ -53,6 +53,12 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     public bool IsConnected => _client.IsConnected;
 
+    /// <summary>
+    /// The embedded MQTTnet broker does not implement shared subscriptions, and each silo in embedded mode has its
+    /// own broker anyway, so the group applies to external brokers only.
+    /// </summary>
+    public string? SharedGroup => _options.Mode == MqttMode.External && !string.IsNullOrEmpty(_options.SharedSubscriptionGroup) ? _options.SharedSubscriptionGroup : null;
+
     public string ClientId => _clientId;
 
     /// <summary>Publishes (orders, QoS 1). Throws when the broker is not connected: callers retry.</summary>
@@ -110,7 +116,7 @@ public sealed partial class MqttBridgeClient : BackgroundService
             {
                 var result = await _client.ConnectAsync(BuildOptions(), stoppingToken);
                 await SubscribeAsync(stoppingToken);
-                LogConnected(_logger, _options.Host, _options.Port, _clientId, result.IsSessionPresent, _options.SharedSubscriptionGroup ?? "(none)");
+                LogConnected(_logger, _options.Host, _options.Port, _clientId, result.IsSessionPresent, SharedGroup ?? "(none)");
                 failures = 0;
                 await _disconnected.WaitAsync(stoppingToken);
             }
@@ -180,7 +186,7 @@ public sealed partial class MqttBridgeClient : BackgroundService
     /// <summary>Every (re)connect subscribes again: a broker that lost the session (restart without persistence) still delivers.</summary>
     private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
-        var share = string.IsNullOrEmpty(_options.SharedSubscriptionGroup) ? "" : $"$share/{_options.SharedSubscriptionGroup}/";
+        var share = SharedGroup is { } group ? $"$share/{group}/" : "";
         var filters = new List<string> { $"{_options.RfidTopicPrefix}/#" };
         filters.AddRange(VdaTopics.FromAgv.Select(t => $"{_options.AgvTopicPrefix}/+/+/{t}"));
         var builder = new MqttClientSubscribeOptionsBuilder();

@@ -19,10 +19,11 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     : Grain, IRfidGateGrain
 {
     private const int MaxPendingObservations = 10_000;
+    private const int MaxObservationAttempts = 30;
     private static readonly TimeSpan SummaryInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly ReadRate _rate = new();
-    private readonly Queue<(string Epc, ObserveItem Command)> _pending = new();
+    private readonly Queue<PendingObservation> _pending = new();
     private WarehouseDefinition _warehouse = null!;
     private ReaderDefinition _reader = null!;
     private RfidDeduplicator _dedup = null!;
@@ -127,9 +128,9 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         await PublishChangesAsync(departed);
         if (_pending.Count > 0)
         {
-            var retry = new List<(string, ObserveItem)>(_pending);
+            var retry = _pending.ToArray();
             _pending.Clear();
-            await Task.WhenAll(retry.Select(p => ObserveOneAsync(p.Item1, p.Item2)));
+            await Task.WhenAll(retry.Select(p => ObserveOneAsync(p.Epc, p.Command, p.Attempt + 1)));
         }
     }
 
@@ -145,7 +146,7 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
             .Select(c => ObserveOneAsync(c.Epc, new ObserveItem(_warehouse.Code, c.Location!, ReaderId, c.ObservedAt))));
     }
 
-    private async Task ObserveOneAsync(string epc, ObserveItem command)
+    private async Task ObserveOneAsync(string epc, ObserveItem command, int attempt = 1)
     {
         try
         {
@@ -161,12 +162,18 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         {
             // Transient (silo moving, storage hiccup): keep the change and try again on the next tick.
             DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
-            if (_pending.Count < MaxPendingObservations)
+            if (attempt < MaxObservationAttempts && _pending.Count < MaxPendingObservations)
             {
-                _pending.Enqueue((epc, command));
+                _pending.Enqueue(new PendingObservation(epc, command, attempt));
+                if (attempt == 1)
+                {
+                    LogObserveFailed(logger, ex, epc, ReaderId);
+                }
             }
-
-            LogObserveFailed(logger, ex, epc, ReaderId);
+            else
+            {
+                LogObserveDropped(logger, ex, epc, ReaderId, attempt);
+            }
         }
     }
 
@@ -202,6 +209,11 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     [LoggerMessage(Level = LogLevel.Information, Message = "Item {Epc} rejected the observation from reader {ReaderId}: {Code} {Message}")]
     private static partial void LogRejected(ILogger logger, string epc, string readerId, string code, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Observation of item {Epc} by reader {ReaderId} failed; will retry")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Observation of item {Epc} by reader {ReaderId} failed; retrying every second")]
     private static partial void LogObserveFailed(ILogger logger, Exception ex, string epc, string readerId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Observation of item {Epc} by reader {ReaderId} dropped after {Attempts} attempts")]
+    private static partial void LogObserveDropped(ILogger logger, Exception ex, string epc, string readerId, int attempts);
+
+    private sealed record PendingObservation(string Epc, ObserveItem Command, int Attempt);
 }
