@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
+using Tracking.Api.Live;
 using Tracking.Api.Common;
 using Tracking.Api.Devices;
 using Tracking.Api.System;
@@ -18,6 +19,7 @@ public static class TrackingApi
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddOpenApi();
+        services.AddLive(configuration);
         return services;
     }
 
@@ -25,7 +27,11 @@ public static class TrackingApi
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
+<<<<<<< HEAD
         app.MapDeviceEndpoints();
+=======
+        app.MapLive();
+>>>>>>> main
         return app;
     }
 }
