@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
 using Tracking.Api.Live;
 using Tracking.Api.Common;
+using Tracking.Api.Devices;
 using Tracking.Api.Items;
 using Tracking.Api.System;
 
@@ -29,6 +30,7 @@ public static class TrackingApi
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
         app.MapLifecycleEndpoints();
+        app.MapDeviceEndpoints();
         app.MapLive();
         return app;
     }
