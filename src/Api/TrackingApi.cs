@@ -4,7 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
 using Tracking.Api.Common;
+using Tracking.Api.Regions;
 using Tracking.Api.System;
+using Tracking.Api.Transfers;
 
 namespace Tracking.Api;
 
@@ -24,6 +26,8 @@ public static class TrackingApi
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
+        app.MapRegionEndpoints();
+        app.MapTransferEndpoints();
         return app;
     }
 }

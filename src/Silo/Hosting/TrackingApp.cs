@@ -9,6 +9,7 @@ using Scalar.AspNetCore;
 using Tracking.Api;
 using Tracking.Api.Auth;
 using Tracking.Api.System;
+using Tracking.Grains.Regions;
 using Tracking.Grains.Warehouses;
 using Tracking.Silo.Health;
 using Tracking.Silo.Storage;
@@ -64,6 +65,7 @@ public static partial class TrackingApp
 
         builder.UseOrleans(silo => OrleansSetup.Configure(silo, options));
         builder.Services.AddTrackingApi(builder.Configuration);
+        builder.Services.AddRegionsAndTransfers(builder.Configuration);
         builder.Services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
