@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
+using Tracking.Api.Live;
 using Tracking.Api.Common;
 using Tracking.Api.Regions;
 using Tracking.Api.System;
@@ -19,6 +20,7 @@ public static class TrackingApi
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddOpenApi();
+        services.AddLive(configuration);
         return services;
     }
 
@@ -26,6 +28,7 @@ public static class TrackingApi
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
+        app.MapLive();
         app.MapRegionEndpoints();
         app.MapTransferEndpoints();
         return app;

@@ -33,7 +33,8 @@ public sealed record WarehouseDefinition(
     [property: Id(3)] IReadOnlyList<string> Capabilities,
     [property: Id(4)] IReadOnlyDictionary<string, int> DailyCapacity,
     [property: Id(5)] WarehouseLayout Layout,
-    [property: Id(6)] double InspectionSlaHours = 24);
+    [property: Id(6)] double InspectionSlaHours = 24,
+    [property: Id(7)] IReadOnlyList<Items.DispositionRule>? DispositionRules = null);
 
 /// <summary>The floor: zones, locations, RFID readers, the AGV map and the AGVs working on it.</summary>
 [GenerateSerializer, Immutable]

@@ -9,6 +9,7 @@ using Scalar.AspNetCore;
 using Tracking.Api;
 using Tracking.Api.Auth;
 using Tracking.Api.System;
+using Tracking.Grains.Items;
 using Tracking.Grains.Regions;
 using Tracking.Grains.Warehouses;
 using Tracking.Silo.Health;
@@ -63,6 +64,7 @@ public static partial class TrackingApp
             }
         }
 
+        builder.Services.AddItemLifecycle(builder.Configuration, options.Storage.Mode == StorageMode.PostgreSql ? options.PostgreSql.ConnectionString : null);
         builder.UseOrleans(silo => OrleansSetup.Configure(silo, options));
         builder.Services.AddTrackingApi(builder.Configuration);
         builder.Services.AddRegionsAndTransfers(builder.Configuration);

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tracking.Grains.Journal;
+using Tracking.Grains.Outbox;
+
+namespace Tracking.Grains.Items;
+
+public static class LifecycleServiceCollectionExtensions
+{
+    /// <summary>
+    /// The item lifecycle's services. With a PostgreSQL connection string the custody journal and the outbox are
+    /// durable tables (migrations 0010-0011); without one (memory mode, the demo) they live in this process.
+    /// </summary>
+    public static IServiceCollection AddItemLifecycle(this IServiceCollection services, IConfiguration configuration, string? postgresConnectionString)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<LifecycleOptions>().Bind(configuration.GetSection(LifecycleOptions.Section));
+        services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.Section));
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ItemMetrics>();
+        if (string.IsNullOrEmpty(postgresConnectionString))
+        {
+            services.TryAddSingleton<ICustodyJournal, MemoryCustodyJournal>();
+            services.TryAddSingleton<IOutboxStore, MemoryOutboxStore>();
+        }
+        else
+        {
+            services.TryAddSingleton(new LifecycleDataSource(postgresConnectionString));
+            services.TryAddSingleton<ICustodyJournal, PostgresCustodyJournal>();
+            services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
+        }
+
+        services.AddHostedService<OutboxDispatcher>();
+        return services;
+    }
+}

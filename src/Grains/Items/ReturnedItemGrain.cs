@@ -1,0 +1,713 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Devices;
+using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Live;
+using Tracking.Grains.Interfaces.Locations;
+using Tracking.Grains.Interfaces.Rmas;
+using Tracking.Grains.Interfaces.Warehouses;
+using Tracking.Grains.Journal;
+using Tracking.Grains.Live;
+using Tracking.Grains.Locations;
+using Tracking.Grains.Warehouses;
+
+namespace Tracking.Grains.Items;
+
+/// <summary>
+/// One returned unit. Every change: the pure lifecycle decides (Conflict, nothing changed, when it says no), the state
+/// is stored, the event is appended to the custody journal, then the location projection and live maps hear of it.
+/// </summary>
+public sealed partial class ReturnedItemGrain(
+    [PersistentState("item")] IPersistentState<ItemState> state,
+    ICustodyJournal journal,
+    SiteCatalog site,
+    TimeProvider time,
+    ItemMetrics metrics,
+    ILogger<ReturnedItemGrain> logger) : Grain, IReturnedItemGrain
+{
+    private bool _journalPending;
+
+    private string ItemId => this.GetPrimaryKeyString();
+
+    private ItemSnapshot? Item => state.State.Item;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.LastEvent is { } last)
+        {
+            // The previous activation may have stored its state but died before the journal confirmed the event.
+            _journalPending = true;
+            await EnsureJournaledAsync(last);
+            await SyncLocationAsync(null, Item);
+        }
+    }
+
+    public async Task<ItemSnapshot> ExpectAsync(string rmaId, string sku, string reasonCode, string channel, string warehouse, int priority)
+    {
+        RequireText(rmaId, "rmaId");
+        RequireText(sku, "sku");
+        RequireWarehouse(warehouse);
+        if (Item is { } existing)
+        {
+            if (existing.Status == ItemStatus.Expected && existing.RmaId == rmaId)
+            {
+                return existing;
+            }
+
+            metrics.Rejected("expect");
+            throw DomainException.Conflict("item-exists", $"Item {ItemId} is already registered (status {existing.Status}, RMA {existing.RmaId ?? "none"}).");
+        }
+
+        var now = time.GetUtcNow();
+        var next = NewItem(ItemStatus.Expected, now) with
+        {
+            Sku = sku,
+            RmaId = rmaId,
+            ReasonCode = reasonCode,
+            Channel = channel,
+            Warehouse = warehouse,
+            Priority = priority,
+        };
+        return await CommitAsync(next, ItemEventTypes.Expected, Actor.System, Details(("rmaId", rmaId), ("reasonCode", reasonCode), ("channel", channel)));
+    }
+
+    public async Task<ItemSnapshot> ReceiveAsync(ReceiveItem command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        RequireLocation(command.Warehouse, command.Location);
+        return await ReceiveAtAsync(command.Warehouse, command.Location, command.Actor, command.RmaId, command.Sku, device: null);
+    }
+
+    public async Task<ItemSnapshot> ObserveAsync(ObserveItem command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var location = RequireLocation(command.Warehouse, command.Location);
+        var actor = Actor.Device(command.DeviceId);
+        var item = Item;
+        if (item is null || item.Status == ItemStatus.Expected)
+        {
+            // An unknown tag is never dropped: it becomes an unexpected item for review.
+            return await ReceiveAtAsync(command.Warehouse, command.Location, actor, null, null, command.DeviceId);
+        }
+
+        if (ItemLifecycle.IsTerminal(item.Status))
+        {
+            LogSeenAfterEnd(ItemId, item.Status, command.Warehouse, command.Location, command.DeviceId);
+            return item;
+        }
+
+        if (item.Status == ItemStatus.InTransit || (item.TransferId is not null && !SameWarehouse(item.Warehouse, command.Warehouse)))
+        {
+            return await ArriveAtAsync(item.TransferId ?? command.TransferId ?? "", command.Warehouse, command.Location, actor);
+        }
+
+        if (item.Status == ItemStatus.Missing)
+        {
+            var found = Apply(item, ItemTrigger.Found);
+            return await CommitAsync(
+                WithPosition(item, found) with { Warehouse = command.Warehouse, Location = command.Location },
+                ItemEventTypes.Found,
+                actor,
+                Details(("device", command.DeviceId)),
+                beforeAway: found.BeforeAway);
+        }
+
+        if (SameWarehouse(item.Warehouse, command.Warehouse) && string.Equals(item.Location, command.Location, StringComparison.OrdinalIgnoreCase))
+        {
+            return item;
+        }
+
+        return await MoveToAsync(item, command.Warehouse, command.Location, location.Type, actor, null);
+    }
+
+    public async Task<ItemSnapshot> GradeAsync(GradeItem command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var item = RequireItem();
+        if (command.PhotoUrls?.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out _)) == true)
+        {
+            throw DomainException.Invalid("invalid-photo-url", "Every photo URL must be an absolute URL.");
+        }
+
+        if (command.Value is < 0)
+        {
+            throw DomainException.Invalid("invalid-value", "The item's value cannot be negative.");
+        }
+
+        var next = Apply(item, ItemTrigger.Grade);
+        var now = time.GetUtcNow();
+        var grading = new ItemGrading(command.Grade, command.Inspector.Id, command.Notes, command.PhotoUrls ?? [], command.Category, command.Value, command.VendorReturnEligible, now);
+        var details = new JsonObject
+        {
+            ["grade"] = command.Grade.ToString(),
+            ["inspector"] = command.Inspector.Id,
+            ["notes"] = command.Notes,
+            ["photoUrls"] = new JsonArray([.. grading.PhotoUrls.Select(u => (JsonNode?)JsonValue.Create(u))]),
+            ["category"] = command.Category,
+            ["value"] = command.Value,
+            ["vendorReturnEligible"] = command.VendorReturnEligible,
+        };
+        var result = await CommitAsync(
+            WithPosition(item, next) with { Grade = command.Grade, Disposition = null, Target = null },
+            ItemEventTypes.Graded,
+            command.Inspector,
+            details.ToJsonString(),
+            grading: grading);
+        await NotifyRmaAsync(result, rma => rma.RecordGradedAsync(ItemId));
+        return result;
+    }
+
+    public async Task<ItemSnapshot> DispositionAsync(DispositionItem command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var item = RequireItem();
+        var next = Apply(item, ItemTrigger.Disposition);
+        var warehouse = RequireWarehouse(item.Warehouse ?? "");
+        var grading = state.State.Grading ?? throw DomainException.Conflict("not-graded", $"Item {ItemId} has no grading to decide on.");
+        Disposition disposition;
+        ZoneType zone;
+        JsonObject details;
+        string type;
+        if (command.Override is { } chosen)
+        {
+            if (string.IsNullOrWhiteSpace(command.OverrideReason))
+            {
+                throw DomainException.Invalid("override-reason-required", "Overriding the disposition rules needs a reason (it is audited).");
+            }
+
+            var ruled = DispositionRules.Decide(warehouse.DispositionRules ?? DispositionRules.Default, Facts(item, grading), warehouse.Capabilities);
+            disposition = chosen;
+            zone = DispositionRules.ZoneFor(chosen);
+            type = ItemEventTypes.DispositionOverridden;
+            details = new JsonObject
+            {
+                ["disposition"] = chosen.ToString(),
+                ["override"] = true,
+                ["overrideReason"] = command.OverrideReason,
+                ["rulesSaid"] = ruled?.Disposition.ToString(),
+            };
+        }
+        else
+        {
+            var decision = DispositionRules.Decide(warehouse.DispositionRules ?? DispositionRules.Default, Facts(item, grading), warehouse.Capabilities)
+                ?? throw DomainException.Conflict("no-disposition-rule", $"No disposition rule of warehouse {warehouse.Code} matches item {ItemId} (grade {grading.Grade}, reason {item.ReasonCode ?? "none"}). Choose one with an override.");
+            disposition = decision.Disposition;
+            zone = decision.TargetZone;
+            type = ItemEventTypes.Dispositioned;
+            details = new JsonObject { ["disposition"] = disposition.ToString(), ["rule"] = decision.RuleName, ["ruleIndex"] = decision.RuleIndex };
+        }
+
+        // Reserve the nearest location of the target zone with room; release any earlier reservation.
+        var reserved = await ReserveNearestAsync(warehouse, item.Location, zone);
+        if (item.Target?.Location is { } previous && !string.Equals(previous, reserved, StringComparison.OrdinalIgnoreCase) && item.Target.Warehouse is { } previousWarehouse)
+        {
+            await ReleaseReservationAsync(previousWarehouse, previous);
+        }
+
+        details["targetZone"] = zone.ToString();
+        details["targetLocation"] = reserved;
+        var target = new ZoneTypeTarget(warehouse.Code, zone, reserved);
+        var result = await CommitAsync(
+            WithPosition(item, next) with { Disposition = disposition, Target = target },
+            type,
+            command.Actor,
+            details.ToJsonString());
+        await RequestMoveAsync(result);
+        return result;
+    }
+
+    public async Task<ItemSnapshot> CompleteMoveAsync(CompleteMove command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var item = RequireItem();
+        var location = RequireLocation(command.Warehouse, command.Location);
+        if (ItemLifecycle.IsTerminal(item.Status) || item.Status is ItemStatus.Expected or ItemStatus.InTransit)
+        {
+            metrics.Rejected("move");
+            throw DomainException.Conflict("illegal-transition", $"Item {ItemId}: cannot move: an item that is {item.Status} is not on this floor.");
+        }
+
+        return await MoveToAsync(item, command.Warehouse, command.Location, location.Type, command.Actor, command.TaskId);
+    }
+
+    public async Task<ItemSnapshot> HoldAsync(Actor actor, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        RequireText(reason, "reason");
+        var item = RequireItem();
+        var next = Apply(item, ItemTrigger.Hold);
+        return await CommitAsync(WithPosition(item, next), ItemEventTypes.Held, actor, Details(("reason", reason)));
+    }
+
+    public async Task<ItemSnapshot> ReleaseAsync(Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var item = RequireItem();
+        var next = Apply(item, ItemTrigger.Release);
+        return await CommitAsync(WithPosition(item, next), ItemEventTypes.Released, actor, null);
+    }
+
+    public async Task<ItemSnapshot> CompleteAsync(Actor actor, string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var item = RequireItem();
+        var next = Apply(item, ItemTrigger.Complete);
+
+        // Stock that is sold again stays where it was put; everything else has left the building.
+        var location = next.Status == ItemStatus.Restocked ? item.Location : null;
+        return await CommitAsync(WithPosition(item, next) with { Location = location }, ItemEventTypes.Completed, actor, Details(("note", note)));
+    }
+
+    public async Task<ItemSnapshot> StageForTransferAsync(string transferId, string outboundLocation, Actor actor)
+    {
+        RequireText(transferId, "transferId");
+        ArgumentNullException.ThrowIfNull(actor);
+        var item = RequireItem();
+        var next = Apply(item, ItemTrigger.StageForTransfer);
+        if (item.TransferId is { } current && current != transferId)
+        {
+            metrics.Rejected("stage");
+            throw DomainException.Conflict("already-on-transfer", $"Item {ItemId} is already staged for transfer {current}.");
+        }
+
+        RequireLocation(item.Warehouse ?? "", outboundLocation);
+        if (item.TransferId == transferId && string.Equals(item.Location, outboundLocation, StringComparison.OrdinalIgnoreCase))
+        {
+            return item;
+        }
+
+        return await CommitAsync(
+            WithPosition(item, next) with { TransferId = transferId, Location = outboundLocation },
+            ItemEventTypes.StagedForTransfer,
+            actor,
+            Details(("transferId", transferId)));
+    }
+
+    public async Task<ItemSnapshot> DepartAsync(string transferId, Actor actor)
+    {
+        RequireText(transferId, "transferId");
+        ArgumentNullException.ThrowIfNull(actor);
+        var item = RequireItem();
+        if (item.Status == ItemStatus.InTransit && item.TransferId == transferId)
+        {
+            return item;
+        }
+
+        RequireTransfer(item, transferId);
+        var next = Apply(item, ItemTrigger.Depart);
+        return await CommitAsync(
+            WithPosition(item, next) with { Location = null },
+            ItemEventTypes.Departed,
+            actor,
+            Details(("transferId", transferId), ("from", item.Location)),
+            beforeAway: next.BeforeAway);
+    }
+
+    public async Task<ItemSnapshot> ArriveAsync(string transferId, string warehouse, string location, Actor actor)
+    {
+        RequireText(transferId, "transferId");
+        ArgumentNullException.ThrowIfNull(actor);
+        RequireLocation(warehouse, location);
+        return await ArriveAtAsync(transferId, warehouse, location, actor);
+    }
+
+    public async Task<ItemSnapshot> MarkMissingAsync(Actor actor, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        RequireText(reason, "reason");
+        var item = RequireItem();
+        var next = Apply(item, ItemTrigger.MarkMissing);
+        return await CommitAsync(
+            WithPosition(item, next) with { Location = null },
+            ItemEventTypes.MarkedMissing,
+            actor,
+            Details(("reason", reason), ("lastLocation", item.Location)),
+            beforeAway: next.BeforeAway);
+    }
+
+    public Task<ItemSnapshot?> GetAsync() => Task.FromResult(Item);
+
+    public async Task<IReadOnlyList<ItemEvent>> GetHistoryAsync()
+    {
+        if (state.State.LastEvent is { } last)
+        {
+            await EnsureJournaledAsync(last);
+        }
+
+        return await journal.ReadAsync(ItemId);
+    }
+
+    private async Task<ItemSnapshot> ReceiveAtAsync(string warehouse, string location, Actor actor, string? rmaId, string? sku, string? device)
+    {
+        var item = Item;
+        var now = time.GetUtcNow();
+        if (item is not null && item.Status != ItemStatus.Expected)
+        {
+            Apply(item, ItemTrigger.Receive);
+        }
+
+        var resolvedRma = item?.RmaId ?? rmaId;
+        var resolvedSku = item?.Sku ?? sku;
+        var matched = false;
+        if (resolvedRma is not null)
+        {
+            // Partial and repeated receipts: the RMA counts what is still to come and says whether this unit was owed.
+            var receipt = await GrainFactory.GetGrain<IRmaGrain>(resolvedRma).RecordReceiptAsync(ItemId, resolvedSku);
+            matched = receipt.Matched;
+            resolvedSku ??= receipt.Sku;
+            if (item is null && receipt.Line is { } line)
+            {
+                item = NewItem(ItemStatus.Expected, now) with
+                {
+                    RmaId = resolvedRma,
+                    Sku = resolvedSku,
+                    ReasonCode = line.ReasonCode,
+                    Channel = receipt.Channel,
+                    Priority = receipt.Priority,
+                };
+            }
+        }
+
+        var unexpected = !matched;
+        var baseItem = item ?? NewItem(ItemStatus.Expected, now) with { RmaId = resolvedRma, Sku = resolvedSku };
+        var next = baseItem with
+        {
+            Status = ItemStatus.Received,
+            Warehouse = warehouse,
+            Location = location,
+            ReceivedAt = now,
+            Unexpected = unexpected,
+        };
+        var type = unexpected ? ItemEventTypes.UnexpectedReceived : ItemEventTypes.Received;
+        var result = await CommitAsync(next, type, actor, Details(("rmaId", resolvedRma), ("device", device)), before: Item?.Status);
+        if (unexpected)
+        {
+            metrics.Unexpected();
+            await RaiseAlertAsync(new Alert(
+                $"unexpected-tag:{ItemId}",
+                warehouse,
+                AlertKind.UnexpectedTag,
+                AlertSeverity.Warning,
+                $"Item {ItemId} arrived at {location} without a matching RMA line; review it.",
+                ItemId,
+                now));
+        }
+
+        return result;
+    }
+
+    private async Task<ItemSnapshot> ArriveAtAsync(string transferId, string warehouse, string location, Actor actor)
+    {
+        var item = RequireItem();
+        if (item.TransferId is null && item.Status != ItemStatus.InTransit)
+        {
+            metrics.Rejected("arrive");
+            throw DomainException.Conflict("illegal-transition", $"Item {ItemId}: cannot arrive: it is not on a transfer.");
+        }
+
+        RequireTransfer(item, transferId);
+        var next = Apply(item, ItemTrigger.Arrive, beforeAway: state.State.BeforeAway);
+        var target = item.Target is { } t && !SameWarehouse(t.Warehouse, warehouse) ? t with { Warehouse = warehouse, Location = null } : item.Target;
+        return await CommitAsync(
+            WithPosition(item, next) with { Warehouse = warehouse, Location = location, TransferId = null, Target = target },
+            ItemEventTypes.Arrived,
+            actor,
+            Details(("transferId", transferId), ("from", item.Warehouse)),
+            beforeAway: next.BeforeAway);
+    }
+
+    private async Task<ItemSnapshot> MoveToAsync(ItemSnapshot item, string warehouse, string location, ZoneType zone, Actor actor, string? taskId)
+    {
+        var position = Position(item);
+        var type = ItemEventTypes.Moved;
+        if (item.Status == ItemStatus.Dispositioned && item.Target is { } target && target.ZoneType == zone && SameWarehouse(target.Warehouse, warehouse))
+        {
+            position = ItemLifecycle.Apply(ItemId, position, ItemTrigger.PutAway, item.Disposition);
+            type = ItemEventTypes.PutAway;
+        }
+        else if (item.Status == ItemStatus.Received && zone == ZoneType.Inspection)
+        {
+            position = ItemLifecycle.Apply(ItemId, position, ItemTrigger.StartInspection);
+            type = ItemEventTypes.InspectionStarted;
+        }
+
+        if (item.Target?.Location is { } reserved && item.Target.Warehouse is { } reservedWarehouse
+            && !(SameWarehouse(reservedWarehouse, warehouse) && string.Equals(reserved, location, StringComparison.OrdinalIgnoreCase)))
+        {
+            // It went somewhere other than the place held for it: free that place.
+            if (type == ItemEventTypes.PutAway)
+            {
+                await ReleaseReservationAsync(reservedWarehouse, reserved);
+            }
+        }
+
+        return await CommitAsync(
+            WithPosition(item, position) with { Warehouse = warehouse, Location = location },
+            type,
+            actor,
+            Details(("from", item.Location), ("taskId", taskId)));
+    }
+
+    /// <summary>Stores the new state, journals its event, updates the location projection and publishes to the live maps.</summary>
+    private async Task<ItemSnapshot> CommitAsync(
+        ItemSnapshot next,
+        string type,
+        Actor actor,
+        string? details,
+        ItemStatus? before = null,
+        ItemStatus? beforeAway = null,
+        ItemGrading? grading = null)
+    {
+        if (state.State.LastEvent is { } pending)
+        {
+            await EnsureJournaledAsync(pending);
+        }
+
+        var previous = Item;
+        var previousState = state.State;
+        var now = time.GetUtcNow();
+        var version = (previous?.Version ?? 0) + 1;
+        var snapshot = next with { Version = version, UpdatedAt = now };
+        var evt = new ItemEvent(Guid.NewGuid(), ItemId, version, now, type, actor, snapshot.Warehouse, snapshot.Location, before ?? previous?.Status, snapshot.Status, details);
+        state.State = previousState with
+        {
+            Item = snapshot,
+            LastEvent = evt,
+            BeforeAway = IsAway(snapshot.Status, snapshot.StatusBeforeHold) ? beforeAway ?? previousState.BeforeAway : null,
+            Grading = grading ?? previousState.Grading,
+        };
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Nothing changed: forget the attempt and reload from storage on the next call.
+            state.State = previousState;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        _journalPending = true;
+        await EnsureJournaledAsync(evt);
+        metrics.Event(type);
+        await SyncLocationAsync(previous, snapshot);
+        var warehouse = snapshot.Warehouse ?? previous?.Warehouse;
+        if (warehouse is not null)
+        {
+            await this.PublishLiveAsync(
+                new ItemChanged(warehouse, now, ItemId, snapshot.Sku, evt.Before, snapshot.Status, previous?.Location, snapshot.Location, type),
+                logger);
+        }
+
+        return snapshot;
+    }
+
+    private async Task EnsureJournaledAsync(ItemEvent evt)
+    {
+        if (!_journalPending)
+        {
+            return;
+        }
+
+        await journal.AppendAsync(evt);
+        _journalPending = false;
+    }
+
+    /// <summary>
+    /// Keeps the location grains' view of this item current. They are a projection (the item is the truth), so a failure
+    /// is logged, not thrown: the next change or activation puts it right.
+    /// </summary>
+    private async Task SyncLocationAsync(ItemSnapshot? previous, ItemSnapshot? current)
+    {
+        try
+        {
+            var previousKey = LocationKey(previous);
+            var currentKey = LocationKey(current);
+            if (previousKey is not null && previousKey != currentKey)
+            {
+                await GrainFactory.GetGrain<ILocationGrain>(previousKey).RemoveAsync(ItemId);
+            }
+
+            if (currentKey is not null && current is not null)
+            {
+                await GrainFactory.GetGrain<ILocationGrain>(currentKey).PlaceAsync(new LocationItem(
+                    ItemId, current.Sku, current.Status, current.Grade, current.Disposition, current.Priority, current.ReceivedAt, current.Unexpected));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogProjectionFailed(ex, ItemId);
+        }
+    }
+
+    private async Task<string?> ReserveNearestAsync(WarehouseDefinition warehouse, string? fromLocation, ZoneType zone)
+    {
+        foreach (var candidate in PutawayPlanner.Rank(warehouse.Layout, fromLocation, zone))
+        {
+            var grain = GrainFactory.GetGrain<ILocationGrain>(SiteCatalog.LocationId(warehouse.Code, candidate.Code));
+            if (await grain.TryReserveAsync(ItemId))
+            {
+                return candidate.Code;
+            }
+        }
+
+        // Full or no such zone here: the disposition stands; a person or a transfer finds room.
+        LogNoRoom(ItemId, warehouse.Code, zone);
+        return null;
+    }
+
+    private async Task ReleaseReservationAsync(string warehouse, string location)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ILocationGrain>(SiteCatalog.LocationId(warehouse, location)).ReleaseReservationAsync(ItemId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogProjectionFailed(ex, ItemId);
+        }
+    }
+
+    /// <summary>The disposition is durable; ask the warehouse's dispatcher for a transport. Its failure does not undo anything.</summary>
+    private async Task RequestMoveAsync(ItemSnapshot item)
+    {
+        if (item.Warehouse is null || item.Location is null || item.Target?.Location is not { } to
+            || string.Equals(item.Location, to, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<ITransportDispatcherGrain>(item.Warehouse).RequestMoveAsync(new TransportRequest(ItemId, item.Location, to, item.Priority));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogTransportFailed(ex, ItemId, item.Location, to);
+        }
+    }
+
+    private async Task NotifyRmaAsync(ItemSnapshot item, Func<IRmaGrain, Task> call)
+    {
+        if (item.RmaId is null || item.Unexpected)
+        {
+            return;
+        }
+
+        try
+        {
+            await call(GrainFactory.GetGrain<IRmaGrain>(item.RmaId));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The item's change stands; the RMA hears of it again when the item is next touched or the RMA is reconciled.
+            LogRmaFailed(ex, ItemId, item.RmaId);
+        }
+    }
+
+    private async Task RaiseAlertAsync(Alert alert)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IAlertsGrain>(alert.Warehouse).RaiseAsync(alert);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAlertFailed(ex, alert.AlertId);
+        }
+    }
+
+    private LifecyclePosition Apply(ItemSnapshot item, ItemTrigger trigger, ItemStatus? beforeAway = null)
+    {
+        try
+        {
+            return ItemLifecycle.Apply(ItemId, Position(item, beforeAway), trigger, item.Disposition);
+        }
+        catch (DomainException)
+        {
+            metrics.Rejected(trigger.ToString());
+            throw;
+        }
+    }
+
+    private LifecyclePosition Position(ItemSnapshot item, ItemStatus? beforeAway = null) =>
+        new(item.Status, item.StatusBeforeHold, beforeAway ?? state.State.BeforeAway);
+
+    private static ItemSnapshot WithPosition(ItemSnapshot item, LifecyclePosition position) =>
+        item with { Status = position.Status, StatusBeforeHold = position.BeforeHold };
+
+    private static bool IsAway(ItemStatus status, ItemStatus? beforeHold) =>
+        status is ItemStatus.InTransit or ItemStatus.Missing || beforeHold is ItemStatus.InTransit or ItemStatus.Missing;
+
+    private ItemSnapshot NewItem(ItemStatus status, DateTimeOffset now)
+    {
+        var decoded = Sgtin96.TryDecode(ItemId, out var sgtin) ? sgtin : null;
+        return new ItemSnapshot(
+            ItemId, status, null, null, null, null, null, null, null, null, null, 0, false, null, null, now, decoded?.Gtin, decoded?.Uri, 0, null);
+    }
+
+    private ItemSnapshot RequireItem() =>
+        Item ?? throw DomainException.NotFound("item-not-found", $"Item {ItemId} is not known (no RMA line, scan or read has registered it).");
+
+    private WarehouseDefinition RequireWarehouse(string code) =>
+        site.FindWarehouse(code) ?? throw DomainException.Invalid("unknown-warehouse", $"Warehouse '{code}' does not exist.");
+
+    private LocationDefinition RequireLocation(string warehouse, string location)
+    {
+        RequireWarehouse(warehouse);
+        return site.FindLocation(warehouse, location)
+            ?? throw DomainException.Invalid("unknown-location", $"Location '{location}' does not exist in warehouse {warehouse}.");
+    }
+
+    private void RequireTransfer(ItemSnapshot item, string transferId)
+    {
+        if (item.TransferId != transferId)
+        {
+            metrics.Rejected("transfer");
+            throw DomainException.Conflict("wrong-transfer", $"Item {ItemId} is on transfer {item.TransferId ?? "none"}, not {transferId}.");
+        }
+    }
+
+    private static void RequireText(string? value, string name)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw DomainException.Invalid($"{name}-required", $"{name} is required.");
+        }
+    }
+
+    private static DispositionFacts Facts(ItemSnapshot item, ItemGrading grading) =>
+        new(grading.Grade, item.ReasonCode, grading.Category, grading.VendorReturnEligible, grading.Value);
+
+    private static string? LocationKey(ItemSnapshot? item) =>
+        item is { Warehouse: { } w, Location: { } l } ? SiteCatalog.LocationId(w, l) : null;
+
+    private static bool SameWarehouse(string? a, string? b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static string? Details(params (string Key, string? Value)[] pairs)
+    {
+        var present = pairs.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value);
+        return present.Count == 0 ? null : JsonSerializer.Serialize(present);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Item {ItemId} ({Status}) was seen at {Warehouse}/{Location} by {Device} after its life ended; ignored")]
+    private partial void LogSeenAfterEnd(string itemId, ItemStatus status, string warehouse, string location, string device);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Location projection of item {ItemId} was not updated; it heals on the next change")]
+    private partial void LogProjectionFailed(Exception ex, string itemId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No location of zone type {Zone} in {Warehouse} has room for item {ItemId}")]
+    private partial void LogNoRoom(string itemId, string warehouse, ZoneType zone);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Transport of item {ItemId} from {From} to {To} could not be requested; the disposition stands")]
+    private partial void LogTransportFailed(Exception ex, string itemId, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "RMA {RmaId} was not told about item {ItemId}")]
+    private partial void LogRmaFailed(Exception ex, string itemId, string rmaId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} could not be raised")]
+    private partial void LogAlertFailed(Exception ex, string alertId);
+}

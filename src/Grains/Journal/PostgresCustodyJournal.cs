@@ -1,0 +1,224 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Items;
+
+namespace Tracking.Grains.Journal;
+
+/// <summary>
+/// The custody journal on PostgreSQL with group commit: appends from every grain of this silo go into one queue; a
+/// single writer takes whatever has gathered (up to <see cref="JournalOptions.MaxBatchSize"/>) and stores it with one
+/// INSERT in one transaction, then completes every caller of that batch. While a batch commits the next one gathers,
+/// so under load each commit carries many events, and an idle system commits a lone event at once (no timer delay).
+/// See docs/decisions/0001-custody-journal-group-commit.md.
+/// </summary>
+public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisposable
+{
+    private const string InsertBatch = """
+        INSERT INTO item_journal (event_id, item_id, sequence, at, type, actor_kind, actor_id, warehouse, location, status_before, status_after, details)
+        SELECT * FROM unnest(@event_id, @item_id, @sequence, @at, @type, @actor_kind, @actor_id, @warehouse, @location, @status_before, @status_after, @details::jsonb[])
+        ON CONFLICT (event_id) DO NOTHING
+        """;
+
+    private const string SelectItem = """
+        SELECT event_id, item_id, sequence, at, type, actor_kind, actor_id, warehouse, location, status_before, status_after, details::text
+        FROM item_journal WHERE item_id = @item_id ORDER BY sequence
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly JournalOptions _options;
+    private readonly ILogger<PostgresCustodyJournal> _logger;
+    private readonly Channel<PendingAppend> _queue;
+    private readonly Task _writer;
+    private readonly Histogram<int> _batchSize;
+    private readonly Counter<long> _appended;
+    private long _commits;
+    private long _appendedCount;
+
+    public PostgresCustodyJournal(LifecycleDataSource source, IOptions<JournalOptions> options, IMeterFactory meters, ILogger<PostgresCustodyJournal> logger)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(meters);
+        _dataSource = source.DataSource;
+        _options = options.Value;
+        _logger = logger;
+        _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var meter = meters.Create("Tracking");
+        _batchSize = meter.CreateHistogram<int>("tracking.journal.batch_size", description: "Events per journal commit (group commit)");
+        _appended = meter.CreateCounter<long>("tracking.journal.appended", description: "Events made durable in the custody journal");
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Transactions committed so far (each carries one batch); with <see cref="Appended"/> it shows the batching.</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
+
+    internal long Appended => Interlocked.Read(ref _appendedCount);
+
+    public async Task AppendAsync(ItemEvent evt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        var pending = new PendingAppend(evt, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ItemEvent>> ReadAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = _dataSource.CreateCommand(SelectItem);
+        cmd.Parameters.AddWithValue("item_id", itemId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var events = new List<ItemEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(ReadEvent(reader));
+        }
+
+        return events;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Let the writer finish what it has: those callers are waiting for durability.
+        _queue.Writer.TryComplete();
+#pragma warning disable VSTHRD003 // The writer loop was started by this object and runs on the thread pool.
+        await _writer;
+#pragma warning restore VSTHRD003
+    }
+
+    // The row is already buffered (non-sequential reader), so the synchronous getters do not block on I/O.
+    private static ItemEvent ReadEvent(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        reader.GetInt64(2),
+        reader.GetFieldValue<DateTimeOffset>(3),
+        reader.GetString(4),
+        new Actor(Enum.Parse<ActorKind>(reader.GetString(5)), reader.GetString(6)),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : Enum.Parse<ItemStatus>(reader.GetString(9)),
+        Enum.Parse<ItemStatus>(reader.GetString(10)),
+        reader.IsDBNull(11) ? null : reader.GetString(11));
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingAppend>(_options.MaxBatchSize);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            await CommitAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<PendingAppend> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await InsertAsync(batch);
+                _batchSize.Record(batch.Count);
+                _appended.Add(batch.Count);
+                foreach (var p in batch)
+                {
+                    p.Done.TrySetResult();
+                }
+
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // One event collides with another at its item's sequence: settle each event on its own so the rest commit.
+                await CommitOneByOneAsync(batch);
+                return;
+            }
+            catch (Exception ex) when (attempt <= _options.MaxRetries && ex is NpgsqlException or TimeoutException)
+            {
+                LogRetry(ex, batch.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1)));
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex, batch.Count);
+                foreach (var p in batch)
+                {
+                    p.Done.TrySetException(ex);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task CommitOneByOneAsync(List<PendingAppend> batch)
+    {
+        foreach (var p in batch)
+        {
+            try
+            {
+                await InsertAsync([p]);
+                _appended.Add(1);
+                p.Done.TrySetResult();
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // The same event again is absorbed by ON CONFLICT (event_id); a violation here is a different event.
+                p.Done.TrySetException(new JournalConflictException(p.Event.ItemId, p.Event.Sequence));
+            }
+            catch (Exception ex)
+            {
+                p.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task InsertAsync(IReadOnlyList<PendingAppend> batch)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using var cmd = new NpgsqlCommand(InsertBatch, connection, tx);
+        var events = batch.Select(p => p.Event).ToList();
+        cmd.Parameters.Add(Array("event_id", NpgsqlDbType.Uuid, events.Select(e => e.EventId)));
+        cmd.Parameters.Add(Array("item_id", NpgsqlDbType.Text, events.Select(e => e.ItemId)));
+        cmd.Parameters.Add(Array("sequence", NpgsqlDbType.Bigint, events.Select(e => e.Sequence)));
+        cmd.Parameters.Add(Array("at", NpgsqlDbType.TimestampTz, events.Select(e => e.At.ToUniversalTime())));
+        cmd.Parameters.Add(Array("type", NpgsqlDbType.Text, events.Select(e => e.Type)));
+        cmd.Parameters.Add(Array("actor_kind", NpgsqlDbType.Text, events.Select(e => e.Actor.Kind.ToString())));
+        cmd.Parameters.Add(Array("actor_id", NpgsqlDbType.Text, events.Select(e => e.Actor.Id)));
+        cmd.Parameters.Add(Array("warehouse", NpgsqlDbType.Text, events.Select(e => e.Warehouse)));
+        cmd.Parameters.Add(Array("location", NpgsqlDbType.Text, events.Select(e => e.Location)));
+        cmd.Parameters.Add(Array("status_before", NpgsqlDbType.Text, events.Select(e => e.Before?.ToString())));
+        cmd.Parameters.Add(Array("status_after", NpgsqlDbType.Text, events.Select(e => e.After.ToString())));
+        cmd.Parameters.Add(Array("details", NpgsqlDbType.Text, events.Select(e => e.DetailsJson)));
+        await cmd.ExecuteNonQueryAsync();
+
+        // One commit for the whole batch: this is the moment every event in it becomes durable.
+        await tx.CommitAsync();
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _appendedCount, batch.Count);
+    }
+
+    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
+        new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal batch of {Count} events failed (attempt {Attempt}); retrying")]
+    private partial void LogRetry(Exception ex, int count, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Journal batch of {Count} events could not be stored; their callers fail and will append again")]
+    private partial void LogFailed(Exception ex, int count);
+
+    private sealed record PendingAppend(ItemEvent Event, TaskCompletionSource Done);
+}

@@ -1,0 +1,160 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Locations;
+using Tracking.Grains.Interfaces.Warehouses;
+using Tracking.Grains.Items;
+using Tracking.Grains.Warehouses;
+
+namespace Tracking.Grains.Locations;
+
+/// <summary>
+/// One location: item grains place and remove themselves here; a timer sends the changed summary to the warehouse
+/// grain at most once per flush interval, so the warehouse sees batches, never one call per item event.
+/// </summary>
+public sealed partial class LocationGrain(
+    [PersistentState("location")] IPersistentState<LocationState> state,
+    SiteCatalog site,
+    IOptions<LifecycleOptions> options,
+    ILogger<LocationGrain> logger) : Grain, ILocationGrain
+{
+    private LocationDefinition _definition = null!;
+    private string _warehouse = "";
+    private bool _dirty;
+    private IGrainTimer? _timer;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        _warehouse = slash > 0 ? key[..slash] : "";
+        _definition = (slash > 0 ? site.FindLocation(_warehouse, key[(slash + 1)..]) : null)
+            ?? throw DomainException.NotFound("location-not-found", $"Location '{key}' is not in the site layout.");
+        var interval = options.Value.LocationFlushInterval;
+        _timer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = false });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        await FlushAsync(cancellationToken);
+    }
+
+    public Task<LocationContents> GetContentsAsync() => Task.FromResult(new LocationContents(
+        this.GetPrimaryKeyString(),
+        _definition.Capacity,
+        [.. state.State.Items.Keys.Order(StringComparer.Ordinal)],
+        CountBy(i => i.Status)));
+
+    public Task PlaceAsync(LocationItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        state.State.Reservations.Remove(item.ItemId);
+        if (!state.State.Items.TryGetValue(item.ItemId, out var existing) || existing != item)
+        {
+            state.State.Items[item.ItemId] = item;
+            Changed();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string itemId)
+    {
+        if (state.State.Items.Remove(itemId) | state.State.Reservations.Remove(itemId))
+        {
+            Changed();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryReserveAsync(string itemId)
+    {
+        if (state.State.Items.ContainsKey(itemId) || state.State.Reservations.Contains(itemId))
+        {
+            return Task.FromResult(true);
+        }
+
+        if (state.State.Items.Count + state.State.Reservations.Count >= _definition.Capacity)
+        {
+            return Task.FromResult(false);
+        }
+
+        state.State.Reservations.Add(itemId);
+        Changed();
+        return Task.FromResult(true);
+    }
+
+    public Task ReleaseReservationAsync(string itemId)
+    {
+        if (state.State.Reservations.Remove(itemId))
+        {
+            Changed();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<LocationSummary> GetSummaryAsync() => Task.FromResult(Summary());
+
+    private void Changed()
+    {
+        state.State.Version++;
+        _dirty = true;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        _dirty = false;
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+            await GrainFactory.GetGrain<IWarehouseGrain>(_warehouse).ReportAsync(Summary());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Try again on the next tick.
+            _dirty = true;
+            LogFlushFailed(ex, this.GetPrimaryKeyString());
+        }
+    }
+
+    private LocationSummary Summary()
+    {
+        var items = state.State.Items.Values;
+        return new LocationSummary(
+            _warehouse,
+            _definition.Code,
+            _definition.Type,
+            _definition.Capacity,
+            items.Count,
+            state.State.Reservations.Count,
+            CountBy(i => i.Status),
+            CountBy(i => i.Grade),
+            CountBy(i => i.Disposition),
+            [.. items.Where(i => ItemLifecycle.AwaitingGrade.Contains(i.Status))],
+            state.State.Version);
+    }
+
+    private Dictionary<TKey, int> CountBy<TKey>(Func<LocationItem, TKey?> key)
+        where TKey : struct =>
+        state.State.Items.Values
+            .Select(key)
+            .Where(k => k.HasValue)
+            .GroupBy(k => k!.Value)
+            .ToDictionary(g => g.Key, g => g.Count());
+
+    private Dictionary<ItemStatus, int> CountBy(Func<LocationItem, ItemStatus> key) =>
+        state.State.Items.Values.GroupBy(key).ToDictionary(g => g.Key, g => g.Count());
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Location {LocationId} could not store or report its summary; retrying")]
+    private partial void LogFlushFailed(Exception ex, string locationId);
+}

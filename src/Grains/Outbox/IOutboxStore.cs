@@ -1,0 +1,15 @@
+namespace Tracking.Grains.Outbox;
+
+/// <summary>Durable storage of outgoing messages (PostgreSQL table, or memory in demo mode).</summary>
+public interface IOutboxStore
+{
+    /// <summary>Returns once the message is durable. False when a message with the same key was already enqueued.</summary>
+    Task<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Claims up to <paramref name="max"/> due messages for this dispatcher for <paramref name="lease"/>.</summary>
+    Task<IReadOnlyList<PendingOutboxMessage>> ClaimDueAsync(int max, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    Task MarkDeliveredAsync(long id, CancellationToken cancellationToken = default);
+
+    Task MarkFailedAsync(long id, string error, DateTimeOffset nextAttemptAt, bool giveUp, CancellationToken cancellationToken = default);
+}

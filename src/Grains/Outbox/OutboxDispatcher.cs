@@ -1,0 +1,146 @@
+using System.Diagnostics.Metrics;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Tracking.Grains.Outbox;
+
+/// <summary>
+/// Delivers outbox messages by HTTP POST with an <c>Idempotency-Key</c> header: at least once from our side, so the
+/// receiver (which keys on the header) applies each exactly once. Failures back off exponentially; a message is marked
+/// delivered only after a 2xx answer.
+/// </summary>
+public sealed partial class OutboxDispatcher : BackgroundService
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    private readonly IOutboxStore _store;
+    private readonly WebhookOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OutboxDispatcher> _logger;
+    private readonly HttpClient _http;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _failed;
+
+    public OutboxDispatcher(IOutboxStore store, IOptions<WebhookOptions> options, TimeProvider time, IMeterFactory meters, ILogger<OutboxDispatcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(meters);
+        _store = store;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = _options.RequestTimeout };
+        var meter = meters.Create("Tracking");
+        _delivered = meter.CreateCounter<long>("tracking.outbox.delivered", description: "Outbox messages delivered");
+        _failed = meter.CreateCounter<long>("tracking.outbox.failed_attempts", description: "Outbox delivery attempts that failed");
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var claimed = await _store.ClaimDueAsync(50, _options.RequestTimeout * 3, stoppingToken);
+                foreach (var message in claimed)
+                {
+                    await DeliverAsync(message, stoppingToken);
+                }
+
+                if (claimed.Count > 0)
+                {
+                    continue;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogLoopFailed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(_options.PollInterval, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task DeliverAsync(PendingOutboxMessage pending, CancellationToken cancellationToken)
+    {
+        var message = pending.Message;
+        if (!_options.Urls.TryGetValue(message.Topic, out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            // Not configured (yet): keep it, look again later without counting it against the message.
+            LogNoUrl(message.Topic, message.IdempotencyKey);
+            await _store.MarkFailedAsync(pending.Id, $"no webhook URL for topic {message.Topic}", _time.GetUtcNow() + _options.MaxBackoff, false, cancellationToken);
+            return;
+        }
+
+        string error;
+        var transient = true;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+            {
+                Content = new StringContent(message.PayloadJson, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            };
+            request.Headers.Add(IdempotencyHeader, message.IdempotencyKey);
+            request.Headers.Add("X-Tracking-Topic", message.Topic);
+            using var response = await _http.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                await _store.MarkDeliveredAsync(pending.Id, cancellationToken);
+                _delivered.Add(1, new KeyValuePair<string, object?>("topic", message.Topic));
+                LogDelivered(message.IdempotencyKey, pending.Attempts);
+                return;
+            }
+
+            error = $"HTTP {(int)response.StatusCode}";
+            transient = OutboxBackoff.IsTransient((int)response.StatusCode);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            error = ex.Message;
+        }
+
+        _failed.Add(1, new KeyValuePair<string, object?>("topic", message.Topic));
+        var giveUp = !transient || pending.Attempts >= _options.MaxAttempts;
+        var next = _time.GetUtcNow() + OutboxBackoff.After(pending.Attempts, _options.InitialBackoff, _options.MaxBackoff);
+        await _store.MarkFailedAsync(pending.Id, error, next, giveUp, cancellationToken);
+        if (giveUp)
+        {
+            LogGaveUp(message.IdempotencyKey, pending.Attempts, error);
+        }
+        else
+        {
+            LogWillRetry(message.IdempotencyKey, pending.Attempts, error, next);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {Key} delivered (attempt {Attempt})")]
+    private partial void LogDelivered(string key, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {Key} attempt {Attempt} failed ({Error}); next try at {Next:o}")]
+    private partial void LogWillRetry(string key, int attempt, string error, DateTimeOffset next);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {Key} parked after {Attempt} attempts ({Error}); it needs a person")]
+    private partial void LogGaveUp(string key, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No webhook URL for topic {Topic}; message {Key} waits (set Tracking:Webhooks:Urls:{Topic})")]
+    private partial void LogNoUrl(string topic, string key);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox dispatch loop failed; retrying")]
+    private partial void LogLoopFailed(Exception ex);
+}

@@ -1,0 +1,132 @@
+using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Locations;
+using Tracking.Grains.Interfaces.Rmas;
+using Tracking.Grains.Interfaces.Warehouses;
+using Tracking.IntegrationTests.Infrastructure;
+
+namespace Tracking.IntegrationTests.Items;
+
+/// <summary>The item grain in the real host (memory storage): the lifecycle end to end through grain calls.</summary>
+public sealed class ReturnedItemGrainTests : IAsyncLifetime
+{
+    private static readonly Actor Operator = Actor.User("op");
+    private TrackingHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await TrackingHost.StartAsync(new Dictionary<string, string>
+    {
+        ["Tracking:Lifecycle:LocationFlushInterval"] = "00:00:00.050",
+    });
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task An_expected_item_read_at_a_dock_is_received_and_journaled()
+    {
+        var epc = "3074257BF7194E4000001A85";
+        var rma = _host.Grains.GetGrain<IRmaGrain>("RMA-DOCK-1");
+        await rma.CreateAsync(new CreateRma("ORD-1", RmaChannel.Web, "EU", "AMS1", RefundPolicy.OnGrading, [new RmaLine("SKU-1", 1, "DEFECTIVE", epc)], Operator));
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>(epc);
+        Assert.Equal(ItemStatus.Expected, (await item.GetAsync())!.Status);
+
+        var received = await item.ObserveAsync(new ObserveItem("AMS1", "DOCK-IN-01", "AMS1-GATE-IN", DateTimeOffset.UtcNow));
+
+        Assert.Equal(ItemStatus.Received, received.Status);
+        Assert.False(received.Unexpected);
+        Assert.Equal("urn:epc:id:sgtin:0614141.812345.6789", received.EpcUri);
+        Assert.Equal("80614141123458", received.Gtin);
+        var history = await item.GetHistoryAsync();
+        Assert.Equal(["Expected", "Received"], history.Select(e => e.Type));
+        Assert.Equal([1L, 2L], history.Select(e => e.Sequence));
+        Assert.Equal(ActorKind.Device, history[1].Actor.Kind);
+        Assert.Equal(RmaStatus.Received, (await rma.GetAsync())!.Status);
+    }
+
+    [Fact]
+    public async Task An_unknown_tag_at_a_dock_becomes_an_unexpected_received_item()
+    {
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>("E2000000000000000000BEEF");
+        var snapshot = await item.ObserveAsync(new ObserveItem("AMS1", "DOCK-IN-02", "AMS1-GATE-IN", DateTimeOffset.UtcNow));
+
+        Assert.Equal(ItemStatus.Received, snapshot.Status);
+        Assert.True(snapshot.Unexpected);
+        Assert.Null(snapshot.Gtin);
+        Assert.Equal("UnexpectedReceived", Assert.Single(await item.GetHistoryAsync()).Type);
+    }
+
+    [Fact]
+    public async Task An_item_goes_from_receipt_to_restocked_and_the_warehouse_counts_follow()
+    {
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>("LP-0001");
+        await _host.Grains.GetGrain<IRmaGrain>("RMA-FLOW-1").CreateAsync(
+            new CreateRma("ORD-2", RmaChannel.Store, "EU", "AMS1", RefundPolicy.OnReceipt, [new RmaLine("SKU-9", 2, "NOT_WANTED")], Operator));
+
+        await item.ReceiveAsync(new ReceiveItem("AMS1", "DOCK-IN-01", Operator, "RMA-FLOW-1", "SKU-9"));
+        Assert.Equal(ItemStatus.AwaitingInspection, (await item.CompleteMoveAsync(new CompleteMove("AMS1", "INSP-01", Operator))).Status);
+        await item.GradeAsync(new GradeItem(Grade.A, Actor.User("inspector")));
+        var dispositioned = await item.DispositionAsync(new DispositionItem(Operator));
+        Assert.Equal(Disposition.Restock, dispositioned.Disposition);
+        Assert.Equal(ZoneType.Restock, dispositioned.Target!.ZoneType);
+        Assert.NotNull(dispositioned.Target.Location);
+        var stored = await item.CompleteMoveAsync(new CompleteMove("AMS1", dispositioned.Target.Location!, Operator));
+        Assert.Equal(ItemStatus.Stored, stored.Status);
+        var done = await item.CompleteAsync(Operator);
+        Assert.Equal(ItemStatus.Restocked, done.Status);
+
+        var history = await item.GetHistoryAsync();
+        Assert.Equal(["Received", "InspectionStarted", "Graded", "Dispositioned", "PutAway", "Completed"], history.Select(e => e.Type));
+        var contents = await _host.Grains.GetGrain<ILocationGrain>($"AMS1/{stored.Location}").GetContentsAsync();
+        Assert.Contains("LP-0001", contents.Items);
+
+        var warehouse = _host.Grains.GetGrain<IWarehouseGrain>("AMS1");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        WarehouseInventory inventory;
+        do
+        {
+            inventory = await warehouse.GetInventoryAsync();
+            if (inventory.ByStatus.GetValueOrDefault(ItemStatus.Restocked) == 1)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Equal(1, inventory.ByStatus.GetValueOrDefault(ItemStatus.Restocked));
+        Assert.Equal(1, inventory.ByDisposition.GetValueOrDefault(Disposition.Restock));
+        Assert.Equal(1, inventory.Locations.Single(l => l.Location == stored.Location).Count);
+        var rma = await _host.Grains.GetGrain<IRmaGrain>("RMA-FLOW-1").GetAsync();
+        Assert.Equal(RmaStatus.PartiallyReceived, rma!.Status);
+        Assert.Equal(["LP-0001"], rma.RefundsDue);
+    }
+
+    [Fact]
+    public async Task An_illegal_transition_is_a_conflict_and_changes_nothing()
+    {
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>("LP-ILLEGAL");
+        await item.ReceiveAsync(new ReceiveItem("AMS1", "DOCK-IN-01", Operator));
+        var before = await item.GetAsync();
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => item.DispositionAsync(new DispositionItem(Operator)));
+
+        Assert.Equal(DomainErrorKind.Conflict, error.Kind);
+        Assert.Equal(before, await item.GetAsync());
+        Assert.Single(await item.GetHistoryAsync());
+    }
+
+    [Fact]
+    public async Task A_transfer_takes_an_item_through_transit_to_the_other_warehouse()
+    {
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>("LP-TRANSFER");
+        await item.ReceiveAsync(new ReceiveItem("AMS1", "DOCK-IN-01", Operator));
+        await item.StageForTransferAsync("T-1", "DOCK-OUT-01", Operator);
+        Assert.Equal(ItemStatus.InTransit, (await item.DepartAsync("T-1", Operator)).Status);
+        var arrived = await item.ArriveAsync("T-1", "BER1", "DOCK-IN-01", Operator);
+
+        Assert.Equal(ItemStatus.Received, arrived.Status);
+        Assert.Equal("BER1", arrived.Warehouse);
+        Assert.Null(arrived.TransferId);
+        await Assert.ThrowsAsync<DomainException>(() => item.DepartAsync("T-1", Operator));
+    }
+}
