@@ -7,7 +7,9 @@ using Tracking.Api.Live;
 using Tracking.Api.Common;
 using Tracking.Api.Devices;
 using Tracking.Api.Items;
+using Tracking.Api.Regions;
 using Tracking.Api.System;
+using Tracking.Api.Transfers;
 
 namespace Tracking.Api;
 
@@ -32,6 +34,8 @@ public static class TrackingApi
         app.MapLifecycleEndpoints();
         app.MapDeviceEndpoints();
         app.MapLive();
+        app.MapRegionEndpoints();
+        app.MapTransferEndpoints();
         return app;
     }
 }
