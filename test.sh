@@ -42,7 +42,7 @@ for proj in tests/UnitTests/UnitTests.csproj tests/IntegrationTests/IntegrationT
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
     --logger "console;verbosity=normal" > "$results/$name.log" 2>&1
   trc=$?
-  grep -E "^\s+(Failed|Skipped) |Passed!|Failed!|error|Error Message|Assert" "$results/$name.log" | head -200
+  grep -E "^\s+(Failed|Skipped) [A-Z]|^\s+(Error Message|Assert)|Passed!|Failed!" "$results/$name.log" | head -200
   [[ $trc -ne 0 ]] && rc=1
   trx="$results/$name.trx"
   if [[ -f "$trx" ]]; then
