@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Devices;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Live;
 using Tracking.Grains.Interfaces.Regions;
@@ -100,7 +101,7 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task A_transfer_driven_by_dock_gate_reads_flags_the_item_that_never_arrived_at_once()
+    public async Task A_transfer_driven_by_rfid_reads_at_both_dock_gates_flags_the_item_that_never_arrived_at_once()
     {
         string[] items = ["XFER-AMS1-1", "XFER-AMS1-2", "XFER-AMS1-3"];
         foreach (var item in items)
@@ -122,13 +123,16 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
             Assert.Equal(("DOCK-OUT-01", id), (snapshot.Location, snapshot.TransferId));
         }
 
-        // The outbound gate reads the load leaving: departure, ETA from the lane (AMS1->BER1 takes 10 h).
-        foreach (var item in items)
-        {
-            await Grains.ObserveAtGateAsync(GateKind.DockOut, item, new ObserveItem("AMS1", "DOCK-OUT-01", "AMS1-GATE-OUT", DateTimeOffset.UtcNow));
-        }
+        // The outbound gate reads the load leaving (each tag many times, antenna 1 = DOCK-OUT-01): departure, and the
+        // ETA from the lane (AMS1->BER1 takes 10 h).
+        await Grains.GetGrain<IRfidGateGrain>("AMS1-GATE-OUT").ProcessAsync(Reads("AMS1-GATE-OUT", items));
 
-        var inTransit = (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!;
+        TransferSnapshot inTransit = null!;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            inTransit = (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!;
+            return inTransit.Items.All(i => i.State == TransferItemState.Departed);
+        }));
         Assert.Equal(TransferStatus.InTransit, inTransit.Status);
         Assert.Equal(TimeSpan.FromHours(10), inTransit.Eta - inTransit.DepartedAt);
         Assert.All(inTransit.Items, i => Assert.Equal(TransferItemState.Departed, i.State));
@@ -141,17 +145,16 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
             (await ReadAsync<RegionBacklog>(await manager.GetAsync("/api/regions/EU/backlog"))).Transfers.Any(t => t.TransferId == id && t.Status == TransferStatus.InTransit && t.From == "AMS1" && t.To == "BER1")));
 
         // Two of the three are read at BER1's inbound dock; the third never shows up.
-        foreach (var item in items.Take(2))
-        {
-            await Grains.ObserveAtGateAsync(GateKind.DockIn, item, new ObserveItem("BER1", "DOCK-IN-01", "BER1-GATE-IN", DateTimeOffset.UtcNow));
-        }
+        await Grains.GetGrain<IRfidGateGrain>("BER1-GATE-IN").ProcessAsync(Reads("BER1-GATE-IN", items.Take(2)));
 
-        Assert.Equal(TransferStatus.Arrived, (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Status);
         foreach (var item in items.Take(2))
         {
+            Assert.True(await Eventually.HoldsAsync(async () => (await Item(item)).Warehouse == "BER1"));
             var arrived = await Item(item);
             Assert.Equal(("BER1", "DOCK-IN-01", ItemStatus.AwaitingInspection, (string?)null), (arrived.Warehouse, arrived.Location, arrived.Status, arrived.TransferId));
         }
+
+        Assert.Equal(TransferStatus.Arrived, (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Status);
 
         TransferSnapshot received = null!;
         Assert.True(await Eventually.HoldsAsync(async () =>
@@ -236,6 +239,18 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         var rejected = await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/reject", new { reason = "not needed" }));
         Assert.Equal(TransferStatus.Cancelled, rejected.Status);
         Assert.Equal(TransferStatus.Cancelled, (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Status);
+    }
+
+    /// <summary>What a real gate sends: every tag read several times, strongest on antenna 1, weaker on antenna 2.</summary>
+    private static RfidReadBatch Reads(string readerId, IEnumerable<string> epcs)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return new RfidReadBatch(readerId, [.. epcs.SelectMany(e => new[]
+        {
+            new RfidRead(e, 1, -55, at, 12),
+            new RfidRead(e, 2, -71, at.AddMilliseconds(20), 3),
+            new RfidRead(e, 1, -54, at.AddMilliseconds(40), 9),
+        })]);
     }
 
     private async Task<ItemSnapshot> Item(string id) => (await Grains.GetGrain<IReturnedItemGrain>(id).GetAsync())!;
