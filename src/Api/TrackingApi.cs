@@ -5,8 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
 using Tracking.Api.Live;
 using Tracking.Api.Common;
+using Tracking.Api.Devices;
 using Tracking.Api.Items;
+using Tracking.Api.Regions;
 using Tracking.Api.System;
+using Tracking.Api.Transfers;
 
 namespace Tracking.Api;
 
@@ -29,7 +32,10 @@ public static class TrackingApi
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
         app.MapLifecycleEndpoints();
+        app.MapDeviceEndpoints();
         app.MapLive();
+        app.MapRegionEndpoints();
+        app.MapTransferEndpoints();
         return app;
     }
 }

@@ -24,7 +24,10 @@ public interface ILocationGrain : IGrainWithStringKey
 
     Task ReleaseReservationAsync(string itemId);
 
-    /// <summary>Interleaves: the warehouse asks while activating, possibly while this location is busy reporting to it.</summary>
+    /// <summary>
+    /// Interleaves: a warehouse grain activating asks its locations for summaries while a location may be waiting
+    /// on that warehouse to take its periodic report; a queued read would deadlock them.
+    /// </summary>
     [AlwaysInterleave]
     Task<LocationSummary> GetSummaryAsync();
 }
