@@ -35,9 +35,10 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await page.WaitForFunctionAsync("() => window.trackingLive.stats.snapshots > 0");
         var before = int.Parse(await TextAsync(page, "[data-zone='DOCK-IN'] .zone-count"), System.Globalization.CultureInfo.InvariantCulture);
 
-        // An RFID gate read the tag and the item grain moved it onto the dock (as the device bridge and lifecycle do).
+        // The gate reads the tag and an operator receives the item on the dock: the real item grain publishes the change.
         await Host.PublishAsync(new GateActivity("CHI1", DateTimeOffset.UtcNow, "CHI1-GATE-IN", 1, 3, "3074257BF7194E40000BB001"));
-        await Host.PublishAsync(LiveEvents.Arrived("3074257BF7194E40000BB001", "CHI1/DOCK-IN-01", "CHI1"));
+        await Host.Grains.GetGrain<IReturnedItemGrain>("3074257BF7194E40000BB001")
+            .ReceiveAsync(new ReceiveItem("CHI1", "DOCK-IN-01", Grains.Interfaces.Common.Actor.User("operator"), null, "SKU-1"));
         await page.WaitForFunctionAsync($"() => document.querySelector(\"[data-zone='DOCK-IN'] .zone-count\").textContent === '{before + 1}'");
         await page.WaitForSelectorAsync("[data-reader='CHI1-GATE-IN'][data-flashes]");
         await page.WaitForSelectorAsync(".move-list [data-item='3074257BF7194E40000BB001']");
