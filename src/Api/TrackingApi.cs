@@ -27,11 +27,8 @@ public static class TrackingApi
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
-<<<<<<< HEAD
         app.MapDeviceEndpoints();
-=======
         app.MapLive();
->>>>>>> main
         return app;
     }
 }
