@@ -72,7 +72,7 @@ internal sealed class TestDevice : IAsyncDisposable
     }
 
     /// <summary>A Zebra IoT Connector data event for one read (offset written +0000, as Zebra does).</summary>
-    public static string ZebraRead(string epc, int antenna, double rssi, DateTimeOffset? at = null) => JsonSerializer.Serialize(new
+    public static string ZebraRead(string epc, int antenna, double rssi, DateTimeOffset? at = null) => Serialize(new
     {
         type = "SIMPLE",
         timestamp = (at ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture),
@@ -80,7 +80,7 @@ internal sealed class TestDevice : IAsyncDisposable
     });
 
     /// <summary>An Impinj IoT Device Interface tagInventory event for one read.</summary>
-    public static string ImpinjRead(string epc, int antenna, int rssiCdbm) => JsonSerializer.Serialize(new
+    public static string ImpinjRead(string epc, int antenna, int rssiCdbm) => Serialize(new
     {
         timestamp = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         hostname = "impinj-test",
@@ -90,5 +90,8 @@ internal sealed class TestDevice : IAsyncDisposable
 
     public static string NewEpc() => "30" + Convert.ToHexString(Guid.NewGuid().ToByteArray())[..22];
 
-    public static string Json(object value) => JsonSerializer.Serialize(value);
+    /// <summary>Devices write '+' as is, not as \u002B as System.Text.Json does by default.</summary>
+    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, DeviceJson);
+
+    private static readonly JsonSerializerOptions DeviceJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
