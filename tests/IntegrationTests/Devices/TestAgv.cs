@@ -27,9 +27,9 @@ internal sealed class TestAgv : IAsyncDisposable
 
     private string Topic(string name) => $"uagv/v2/{Manufacturer}/{Serial}/{name}";
 
-    public static async Task<TestAgv> ConnectAsync(int port, string manufacturer, string serial)
+    public static async Task<TestAgv> ConnectAsync(int port, string manufacturer, string serial, string? password = null)
     {
-        var device = await TestDevice.ConnectAsync(port);
+        var device = await TestDevice.ConnectAsync(port, username: password is null ? null : $"{manufacturer}/{serial}", password: password);
         var agv = new TestAgv(device, manufacturer, serial);
         await device.SubscribeAsync(agv.Topic("order"));
         return agv;
