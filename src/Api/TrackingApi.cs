@@ -6,7 +6,10 @@ using Tracking.Api.Auth;
 using Tracking.Api.Live;
 using Tracking.Api.Common;
 using Tracking.Api.Devices;
+using Tracking.Api.Items;
+using Tracking.Api.Regions;
 using Tracking.Api.System;
+using Tracking.Api.Transfers;
 
 namespace Tracking.Api;
 
@@ -19,6 +22,7 @@ public static class TrackingApi
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddOpenApi();
+        services.AddLifecycleApi();
         services.AddLive(configuration);
         return services;
     }
@@ -27,8 +31,11 @@ public static class TrackingApi
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
+        app.MapLifecycleEndpoints();
         app.MapDeviceEndpoints();
         app.MapLive();
+        app.MapRegionEndpoints();
+        app.MapTransferEndpoints();
         return app;
     }
 }

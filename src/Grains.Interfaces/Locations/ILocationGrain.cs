@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Warehouses;
 
@@ -22,6 +23,11 @@ public interface ILocationGrain : IGrainWithStringKey
 
     Task ReleaseReservationAsync(string itemId);
 
+    /// <summary>
+    /// Interleaves: a warehouse grain activating asks its locations for summaries while a location may be waiting
+    /// on that warehouse to take its periodic report; a queued read would deadlock them.
+    /// </summary>
+    [AlwaysInterleave]
     Task<LocationSummary> GetSummaryAsync();
 }
 

@@ -6,6 +6,7 @@ using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Live;
 using Tracking.Grains.Interfaces.Warehouses;
 using Tracking.Grains.Live;
+using Tracking.Grains.Transfers;
 using Tracking.Grains.Warehouses;
 
 namespace Tracking.Grains.Devices;
@@ -167,7 +168,8 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         {
             try
             {
-                await GrainFactory.GetGrain<IReturnedItemGrain>(epc).ObserveAsync(command);
+                // Dock gates also tell the item's transfer (departure / arrival); other gates just observe.
+                await GrainFactory.ObserveAtGateAsync(_reader.Kind, epc, command);
                 return;
             }
             catch (DomainException ex)

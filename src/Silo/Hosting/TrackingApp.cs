@@ -11,6 +11,7 @@ using Tracking.Api.Auth;
 using Tracking.Api.System;
 using Tracking.DeviceBridge;
 using Tracking.Grains.Items;
+using Tracking.Grains.Regions;
 using Tracking.Grains.Warehouses;
 using Tracking.Silo.Health;
 using Tracking.Silo.Storage;
@@ -68,6 +69,7 @@ public static partial class TrackingApp
         builder.UseOrleans(silo => OrleansSetup.Configure(silo, options));
         builder.Services.AddTrackingApi(builder.Configuration);
         builder.Services.AddDeviceBridge(builder.Configuration);
+        builder.Services.AddRegionsAndTransfers(builder.Configuration);
         builder.Services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
