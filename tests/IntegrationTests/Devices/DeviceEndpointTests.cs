@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Tracking.Api.Devices;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.IntegrationTests.Infrastructure;
@@ -9,6 +11,8 @@ namespace Tracking.IntegrationTests.Devices;
 [Collection("devices")]
 public sealed class DeviceEndpointTests : IAsyncLifetime
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
     private TrackingHost _host = null!;
 
     public async Task InitializeAsync() => _host = await DeviceHosts.StartAsync();
@@ -19,10 +23,10 @@ public sealed class DeviceEndpointTests : IAsyncLifetime
     public async Task The_device_list_shows_every_reader_and_agv_with_health()
     {
         using var viewer = _host.CreateClient("viewer-key");
-        var all = await viewer.GetFromJsonAsync<DeviceList>("/api/devices");
+        var all = await viewer.GetFromJsonAsync<DeviceList>("/api/devices", Json);
         Assert.Equal(16, all!.Readers.Count);
         Assert.Equal(8, all.Agvs.Count);
-        var ams = await viewer.GetFromJsonAsync<DeviceList>("/api/devices?warehouse=AMS1");
+        var ams = await viewer.GetFromJsonAsync<DeviceList>("/api/devices?warehouse=AMS1", Json);
         Assert.All(ams!.Readers, r => Assert.Equal("AMS1", r.Status.Warehouse));
         Assert.Equal(["acme/AMS1-AGV-01", "acme/AMS1-AGV-02"], ams.Agvs.Select(a => a.AgvId).Order());
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/api/devices?warehouse=XXX")).StatusCode);
@@ -32,7 +36,7 @@ public sealed class DeviceEndpointTests : IAsyncLifetime
     public async Task Transport_tasks_are_listed_per_warehouse()
     {
         using var viewer = _host.CreateClient("viewer-key");
-        Assert.NotNull(await viewer.GetFromJsonAsync<List<TransportTask>>("/api/warehouses/AMS1/transport-tasks"));
+        Assert.NotNull(await viewer.GetFromJsonAsync<List<TransportTask>>("/api/warehouses/AMS1/transport-tasks", Json));
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/api/warehouses/NOPE/transport-tasks")).StatusCode);
     }
 
