@@ -13,6 +13,8 @@ namespace Tracking.DeviceBridge.Ingest;
 public sealed class DeviceLanes
 {
     private readonly Channel<DeviceMessage>[] _lanes;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _closed;
 
     public DeviceLanes(IOptions<MqttOptions> options)
     {
@@ -29,6 +31,15 @@ public sealed class DeviceLanes
 
     public int Count => _lanes.Length;
 
+    /// <summary>True once shutdown began: nothing new is taken in.</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>Messages waiting in all lanes.</summary>
+    public int Queued => _lanes.Sum(l => l.Reader.Count);
+
+    /// <summary>Completes when the processor has handed every message taken in to its grain (or given up on shutdown).</summary>
+    public Task WaitDrainedAsync(CancellationToken cancellationToken) => _drained.Task.WaitAsync(cancellationToken);
+
     public ChannelReader<DeviceMessage> Reader(int lane) => _lanes[lane].Reader;
 
     public ValueTask WriteAsync(DeviceMessage message, CancellationToken cancellationToken)
@@ -38,8 +49,12 @@ public sealed class DeviceLanes
         return _lanes[lane].Writer.WriteAsync(message, cancellationToken);
     }
 
+    internal void MarkDrained() => _drained.TrySetResult();
+
+    /// <summary>Stops the intake: writers fail from now on, readers finish what is queued.</summary>
     public void Complete()
     {
+        _closed = true;
         foreach (var lane in _lanes)
         {
             lane.Writer.TryComplete();

@@ -3,7 +3,11 @@ using Tracking.Grains.Interfaces.Devices;
 namespace Tracking.DeviceBridge.Ingest;
 
 /// <summary>A parsed, validated device message on its way to a grain. <see cref="DeviceId"/> picks the lane (per-device order).</summary>
-public abstract record DeviceMessage(string DeviceId);
+public abstract record DeviceMessage(string DeviceId)
+{
+    /// <summary>Settled by the lane once the grain has it (QoS 1: then the broker gets its PUBACK). Null = nothing to acknowledge.</summary>
+    public IDeliveryReceipt? Receipt { get; init; }
+}
 
 public sealed record RfidMessage(string ReaderId, IReadOnlyList<RfidRead> Reads) : DeviceMessage(ReaderId);
 

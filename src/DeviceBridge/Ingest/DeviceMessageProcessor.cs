@@ -8,7 +8,11 @@ namespace Tracking.DeviceBridge.Ingest;
 
 /// <summary>
 /// Drains each lane in rounds: everything waiting is grouped per device, the reads of one reader become one batch for
-/// its gate grain, AGV messages go to their grain in order. Devices in a round are called in parallel.
+/// its gate grain, AGV messages go to their grain in order. Devices in a round are called in parallel. Each message's
+/// receipt is settled after its grain call, so the broker's acknowledgement follows the grain, not the hand-off.
+/// On shutdown it closes the intake and drains every lane into the grains before the host stops the silo (this
+/// service is registered after Orleans, and hosted services stop in reverse order), bounded by the host's shutdown
+/// timeout; whatever is left then stays unacknowledged and is redelivered by the broker on the next session.
 /// </summary>
 public sealed partial class DeviceMessageProcessor(
     DeviceLanes lanes,
@@ -19,35 +23,75 @@ public sealed partial class DeviceMessageProcessor(
     private const int MaxRound = 2_000;
 
     private static readonly Counter<long> Failures = DeviceMetrics.Meter.CreateCounter<long>(
-        "tracking.devices.processing_failures", description: "Device messages whose grain call failed");
+        "tracking.devices.processing_failures", description: "Device messages whose grain call failed (left unacknowledged for redelivery)");
+
+    private readonly CancellationTokenSource _abort = new();
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        lanes.Complete();
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            // Never started: no grain to drain into. The broker keeps the unacknowledged messages.
+            await _abort.CancelAsync();
+        }
+
+        var queued = lanes.Queued;
+        try
+        {
+            await lanes.WaitDrainedAsync(cancellationToken);
+            LogDrained(logger, queued);
+        }
+        catch (OperationCanceledException)
+        {
+            await _abort.CancelAsync();
+            LogDrainCut(logger, lanes.Queued);
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Grain calls need the silo up; messages that arrive earlier wait in the lanes.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        try
         {
-            try
+            // Grain calls need the silo up; messages that arrive earlier wait in the lanes.
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            using (_abort.Token.Register(() => started.TrySetCanceled(_abort.Token)))
             {
-                await started.Task;
+                try
+                {
+                    await started.Task;
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
 
-        await Task.WhenAll(Enumerable.Range(0, lanes.Count).Select(lane => RunLaneAsync(lane, stoppingToken)));
+            // Not the stopping token: the lanes end when the intake is closed and they are empty, or on abort.
+            await Task.WhenAll(Enumerable.Range(0, lanes.Count).Select(lane => RunLaneAsync(lane, _abort.Token)));
+        }
+        finally
+        {
+            lanes.MarkDrained();
+        }
     }
 
-    private async Task RunLaneAsync(int lane, CancellationToken stoppingToken)
+    private async Task RunLaneAsync(int lane, CancellationToken abort)
     {
         var reader = lanes.Reader(lane);
         var round = new List<DeviceMessage>(MaxRound);
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (await reader.WaitToReadAsync(abort))
             {
                 round.Clear();
                 while (round.Count < MaxRound && reader.TryRead(out var message))
@@ -58,9 +102,13 @@ public sealed partial class DeviceMessageProcessor(
                 await ProcessRoundAsync(round);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
-            // Shutting down.
+            // Shutdown budget spent: what is left is never acknowledged, so the broker redelivers it.
+            while (reader.TryRead(out var left))
+            {
+                left.Receipt?.Abandoned();
+            }
         }
     }
 
@@ -69,8 +117,9 @@ public sealed partial class DeviceMessageProcessor(
         var work = new List<Task>();
         foreach (var group in round.OfType<RfidMessage>().GroupBy(m => m.ReaderId, StringComparer.OrdinalIgnoreCase))
         {
-            var reads = group.SelectMany(m => m.Reads).ToArray();
-            work.Add(CallAsync(group.Key, reads.Length, () => grains.GetGrain<IRfidGateGrain>(group.Key).ProcessAsync(new RfidReadBatch(group.Key, reads))));
+            var messages = group.ToArray();
+            var reads = messages.SelectMany(m => m.Reads).ToArray();
+            work.Add(DeliverAsync(group.Key, messages, reads.Length, () => grains.GetGrain<IRfidGateGrain>(group.Key).ProcessAsync(new RfidReadBatch(group.Key, reads))));
         }
 
         foreach (var group in round.Where(m => m is not RfidMessage).GroupBy(m => m.DeviceId, StringComparer.OrdinalIgnoreCase))
@@ -86,7 +135,7 @@ public sealed partial class DeviceMessageProcessor(
         var agv = grains.GetGrain<IAgvGrain>(agvId);
         foreach (var message in messages)
         {
-            await CallAsync(agvId, 1, () => message switch
+            await DeliverAsync(agvId, [message], 1, () => message switch
             {
                 AgvStateMessage s => agv.ApplyStateAsync(s.Report),
                 AgvConnectionMessage c => agv.ApplyConnectionAsync(c.Report),
@@ -95,15 +144,32 @@ public sealed partial class DeviceMessageProcessor(
         }
     }
 
-    private async Task CallAsync(string deviceId, int count, Func<Task> call)
+    private async Task DeliverAsync(string deviceId, DeviceMessage[] messages, int count, Func<Task> call)
     {
-        // One retry covers a grain moving between silos; a second failure is counted and logged, never thrown.
+        var delivered = await CallAsync(deviceId, count, call);
+        foreach (var message in messages)
+        {
+            if (delivered)
+            {
+                message.Receipt?.Processed();
+            }
+            else
+            {
+                message.Receipt?.Abandoned();
+            }
+        }
+    }
+
+    private async Task<bool> CallAsync(string deviceId, int count, Func<Task> call)
+    {
+        // One retry covers a grain moving between silos; a second failure is counted and logged, never thrown. The
+        // message stays unacknowledged: the broker redelivers it on the bridge's next session.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await call();
-                return;
+                return true;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -115,11 +181,17 @@ public sealed partial class DeviceMessageProcessor(
 
                 Failures.Add(count);
                 LogFailed(logger, ex, deviceId, count);
-                return;
+                return false;
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId}: {Count} message(s)/read(s) could not be delivered to its grain")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId}: {Count} message(s)/read(s) could not be delivered to its grain; left unacknowledged for redelivery")]
     private static partial void LogFailed(ILogger logger, Exception ex, string deviceId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device bridge drained on shutdown ({Queued} message(s) were queued)")]
+    private static partial void LogDrained(ILogger logger, int queued);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device bridge shutdown timeout: {Left} queued message(s) left unacknowledged; the broker redelivers them on the next session")]
+    private static partial void LogDrainCut(ILogger logger, int left);
 }

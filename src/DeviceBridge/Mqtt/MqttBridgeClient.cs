@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -14,7 +15,10 @@ namespace Tracking.DeviceBridge.Mqtt;
 /// The bridge's MQTT 5 connection. Persistent session (clean start off, session expiry) so QoS 1 device messages wait at
 /// the broker while the bridge is away; reconnects with exponential backoff and resubscribes each time; subscribes
 /// through a shared subscription group so several silos split the device traffic. The receive handler only parses
-/// and hands off to <see cref="DeviceLanes"/>: it never waits for a grain.
+/// and hands off to <see cref="DeviceLanes"/>: it never waits for a grain. QoS 1 messages are acknowledged (PUBACK)
+/// only after their grain call, in receive order (<see cref="AckSequence{T}"/>), by a separate sender: a crash or a
+/// cut-short shutdown leaves them unacknowledged and the broker redelivers them to the next session with this
+/// ClientId (docs/decisions/device-bridge-acknowledgements.md).
 /// </summary>
 public sealed partial class MqttBridgeClient : BackgroundService
 {
@@ -26,6 +30,12 @@ public sealed partial class MqttBridgeClient : BackgroundService
     private readonly IMqttClient _client;
     private readonly string _clientId;
     private readonly SemaphoreSlim _disconnected = new(0, 1);
+    private readonly Channel<(AckSequence<MqttApplicationMessageReceivedEventArgs> Session, MqttApplicationMessageReceivedEventArgs Message)> _acksToSend =
+        Channel.CreateUnbounded<(AckSequence<MqttApplicationMessageReceivedEventArgs>, MqttApplicationMessageReceivedEventArgs)>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly CancellationTokenSource _ackAbort = new();
+    private volatile AckSequence<MqttApplicationMessageReceivedEventArgs> _session;
+    private Task _ackSender = Task.CompletedTask;
     private CancellationToken _stopping;
 
     public MqttBridgeClient(
@@ -46,6 +56,8 @@ public sealed partial class MqttBridgeClient : BackgroundService
         _clientId = string.IsNullOrWhiteSpace(_options.ClientId)
             ? $"tracking-{Environment.MachineName}-{configuration["Tracking:Cluster:SiloPort"] ?? "11111"}"
             : _options.ClientId;
+        _session = NewSession();
+        _session.Close();
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
@@ -82,9 +94,30 @@ public sealed partial class MqttBridgeClient : BackgroundService
         }
     }
 
+    /// <summary>QoS 1 messages received on the current connection and not yet acknowledged or given up.</summary>
+    public int Unacknowledged => _session.Pending;
+
+    /// <summary>
+    /// Intake first (no new message is taken in; those arriving now stay unacknowledged), then the lanes drain into
+    /// the grains and their acknowledgements go out, then the connection closes with the session kept. All of it
+    /// bounded by the host's shutdown timeout.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        _lanes.Complete();
+        try
+        {
+            await _lanes.WaitDrainedAsync(cancellationToken);
+            _acksToSend.Writer.TryComplete();
+            await _ackSender.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time: unacknowledged messages are redelivered to the next session.
+        }
+
+        await _ackAbort.CancelAsync();
         if (_client.IsConnected)
         {
             try
@@ -92,8 +125,9 @@ public sealed partial class MqttBridgeClient : BackgroundService
                 // Keep the session: queued messages wait for this silo (or its group) at the broker.
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
+                // Out of time or the connection is gone: the broker keeps the session either way.
                 LogDisconnectFailed(_logger, ex);
             }
         }
@@ -103,17 +137,21 @@ public sealed partial class MqttBridgeClient : BackgroundService
     {
         _client.Dispose();
         _disconnected.Dispose();
+        _ackAbort.Dispose();
         base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        _ackSender = Task.Run(SendAcknowledgementsAsync, CancellationToken.None);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // A session may resend unacknowledged messages right after CONNACK: the sequence must exist first.
+                _session = NewSession();
                 var result = await _client.ConnectAsync(BuildOptions(), stoppingToken);
                 await SubscribeAsync(stoppingToken);
                 LogConnected(_logger, _options.Host, _options.Port, _clientId, result.IsSessionPresent, SharedGroup ?? "(none)");
@@ -203,9 +241,53 @@ public sealed partial class MqttBridgeClient : BackgroundService
         }
     }
 
+    private AckSequence<MqttApplicationMessageReceivedEventArgs> NewSession()
+    {
+        AckSequence<MqttApplicationMessageReceivedEventArgs>? session = null;
+        session = new AckSequence<MqttApplicationMessageReceivedEventArgs>(m => _acksToSend.Writer.TryWrite((session!, m)));
+        return session;
+    }
+
+    /// <summary>One sender, so PUBACKs leave in the order the sequence released them; never on the receive path.</summary>
+    private async Task SendAcknowledgementsAsync()
+    {
+        try
+        {
+            await foreach (var (session, message) in _acksToSend.Reader.ReadAllAsync(_ackAbort.Token))
+            {
+                if (!ReferenceEquals(session, _session) || !_client.IsConnected)
+                {
+                    // An older connection's packet identifier: the broker redelivers that message itself.
+                    continue;
+                }
+
+                try
+                {
+                    await message.AcknowledgeAsync(_ackAbort.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogAckFailed(_logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_ackAbort.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         var message = e.ApplicationMessage;
+        e.AutoAcknowledge = false;
+        if (_lanes.IsClosed)
+        {
+            // Shutting down: not taken in, not acknowledged; the broker keeps it for the next session.
+            return;
+        }
+
+        var receipt = message.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce ? null : _session.Register(e);
         DeviceMessage? routed;
         try
         {
@@ -215,18 +297,33 @@ public sealed partial class MqttBridgeClient : BackgroundService
         {
             // A parser bug must not kill the connection: log it and move on (the message is lost, loudly).
             LogRouteFailed(_logger, ex, message.Topic);
+            receipt?.Processed();
             return;
         }
 
-        if (routed is not null)
+        if (routed is null)
+        {
+            // Dead-lettered or nothing to apply: handled.
+            receipt?.Processed();
+            return;
+        }
+
+        try
         {
             // Waits only when the lane is full: that is the back-pressure.
-            await _lanes.WriteAsync(routed, _stopping);
+            await _lanes.WriteAsync(routed with { Receipt = receipt }, _stopping);
+        }
+        catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
+        {
+            // Intake closed while waiting for room: left for redelivery.
+            receipt?.Abandoned();
         }
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
     {
+        // Acknowledgements of this connection can no longer be sent; the broker resends those messages.
+        _session.Close();
         if (e.ClientWasConnected)
         {
             LogDisconnected(_logger, e.Reason.ToString(), e.Exception?.Message ?? "");
@@ -250,6 +347,9 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Routing a message on {Topic} failed unexpectedly")]
     private static partial void LogRouteFailed(ILogger logger, Exception ex, string topic);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "MQTT acknowledgement not sent ({Error}); the broker redelivers the message")]
+    private static partial void LogAckFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "MQTT bridge disconnect on shutdown failed")]
     private static partial void LogDisconnectFailed(ILogger logger, Exception ex);

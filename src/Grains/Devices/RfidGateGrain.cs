@@ -19,12 +19,10 @@ namespace Tracking.Grains.Devices;
 public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGateOptions> options, ILogger<RfidGateGrain> logger)
     : Grain, IRfidGateGrain
 {
-    private const int MaxInFlightTags = 5_000;
     private const int MaxObservationAttempts = 30;
     private static readonly TimeSpan SummaryInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly ReadRate _rate = new();
-    private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private WarehouseDefinition _warehouse = null!;
     private ReaderDefinition _reader = null!;
     private RfidDeduplicator _dedup = null!;
@@ -131,36 +129,21 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     }
 
     /// <summary>
-    /// Starts the item calls without holding the gate's turn for them, so the gate keeps taking reads while items
-    /// store their changes. Calls for one tag are chained so an arrival always reaches the item before a zone change.
-    /// Too many tags in flight and the gate waits: the bridge lane slows down instead of memory growing.
+    /// Tells the items of this batch, in parallel across tags and in order per tag (an arrival always reaches the item
+    /// before a zone change), and returns only when every item has it: the bridge acknowledges the device message to
+    /// the broker after this call, so a crash before an item stored its change means a redelivery, never a lost read.
     /// </summary>
-    private async Task ObserveAsync(IReadOnlyList<TagChange> changes)
-    {
-        foreach (var change in changes.Where(c => c.Kind is TagChangeKind.Arrived or TagChangeKind.ZoneChanged))
-        {
-            var command = new ObserveItem(_warehouse.Code, change.Location!, ReaderId, change.ObservedAt);
-            var previous = _inFlight.GetValueOrDefault(change.Epc) ?? Task.CompletedTask;
-            _inFlight[change.Epc] = ChainAsync(previous, change.Epc, command);
-        }
-
-        if (_inFlight.Count > MaxInFlightTags)
-        {
-            await Task.WhenAll(_inFlight.Values.ToArray());
-        }
-    }
-
-    private async Task ChainAsync(Task previous, string epc, ObserveItem command)
-    {
-#pragma warning disable VSTHRD003 // The previous call of the chain was started by this grain, on its own scheduler.
-        await previous;
-#pragma warning restore VSTHRD003
-        await ObserveWithRetryAsync(epc, command);
-        if (_inFlight.TryGetValue(epc, out var current) && current.IsCompleted)
-        {
-            _inFlight.Remove(epc);
-        }
-    }
+    private Task ObserveAsync(IReadOnlyList<TagChange> changes) =>
+        Task.WhenAll(changes
+            .Where(c => c.Kind is TagChangeKind.Arrived or TagChangeKind.ZoneChanged)
+            .GroupBy(c => c.Epc, StringComparer.Ordinal)
+            .Select(async tag =>
+            {
+                foreach (var change in tag)
+                {
+                    await ObserveWithRetryAsync(change.Epc, new ObserveItem(_warehouse.Code, change.Location!, ReaderId, change.ObservedAt));
+                }
+            }));
 
     private async Task ObserveWithRetryAsync(string epc, ObserveItem command)
     {

@@ -80,9 +80,10 @@ public sealed class TrackingHost : IAsyncDisposable
         return client;
     }
 
-    public async Task StopAsync()
+    /// <summary>Stops the host gracefully; a short <paramref name="budget"/> cuts shutdown short, as a crash would.</summary>
+    public async Task StopAsync(TimeSpan? budget = null)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(budget ?? TimeSpan.FromSeconds(30));
         await _app.StopAsync(cts.Token);
     }
 

@@ -1,0 +1,93 @@
+namespace Tracking.DeviceBridge.Ingest;
+
+/// <summary>
+/// Releases acknowledgements in the order the messages were received, although lanes finish them in any order: a
+/// message is released once it and every message received before it are settled. MQTT asks a client to send PUBACKs
+/// in receive order; a crash then never acknowledges a message that was not yet in a grain. Abandoned messages are
+/// skipped (never acknowledged: the broker redelivers them on the next session). One sequence lives as long as one
+/// broker connection: after <see cref="Close"/> nothing more is released, because packet identifiers of the old
+/// connection mean nothing on a new one (the broker redelivers those messages itself).
+/// </summary>
+/// <typeparam name="T">What to acknowledge (the received message's event args in the bridge).</typeparam>
+public sealed class AckSequence<T>(Action<T> release)
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<Receipt> _pending = new();
+    private bool _closed;
+
+    /// <summary>Messages received but not yet released or skipped.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    public IDeliveryReceipt Register(T message)
+    {
+        var receipt = new Receipt(this, message);
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                _pending.Enqueue(receipt);
+            }
+        }
+
+        return receipt;
+    }
+
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            _pending.Clear();
+        }
+    }
+
+    private void Settle()
+    {
+        // Release under the lock: the callback only queues the acknowledgement, and the lock keeps the order.
+        lock (_gate)
+        {
+            while (!_closed && _pending.TryPeek(out var head) && head.State != Receipt.Open)
+            {
+                _pending.Dequeue();
+                if (head.State == Receipt.Done)
+                {
+                    release(head.Message);
+                }
+            }
+        }
+    }
+
+    private sealed class Receipt(AckSequence<T> owner, T message) : IDeliveryReceipt
+    {
+        public const int Open = 0;
+        public const int Done = 1;
+        public const int Skipped = 2;
+
+        private int _state;
+
+        public T Message { get; } = message;
+
+        public int State => Volatile.Read(ref _state);
+
+        public void Processed() => SettleAs(Done);
+
+        public void Abandoned() => SettleAs(Skipped);
+
+        private void SettleAs(int state)
+        {
+            if (Interlocked.CompareExchange(ref _state, state, Open) == Open)
+            {
+                owner.Settle();
+            }
+        }
+    }
+}

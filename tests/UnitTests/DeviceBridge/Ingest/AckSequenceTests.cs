@@ -1,0 +1,100 @@
+using Tracking.DeviceBridge.Ingest;
+
+namespace Tracking.UnitTests.DeviceBridge.Ingest;
+
+public sealed class AckSequenceTests
+{
+    private readonly List<int> _released = [];
+
+    [Fact]
+    public void Messages_finished_out_of_order_are_acknowledged_in_receive_order()
+    {
+        var acks = new AckSequence<int>(_released.Add);
+        var receipts = Enumerable.Range(1, 4).Select(acks.Register).ToArray();
+
+        receipts[2].Processed();
+        receipts[1].Processed();
+        Assert.Empty(_released);
+
+        receipts[0].Processed();
+        Assert.Equal([1, 2, 3], _released);
+
+        receipts[3].Processed();
+        Assert.Equal([1, 2, 3, 4], _released);
+        Assert.Equal(0, acks.Pending);
+    }
+
+    [Fact]
+    public void An_abandoned_message_is_never_acknowledged_and_does_not_hold_back_the_others()
+    {
+        var acks = new AckSequence<int>(_released.Add);
+        var receipts = Enumerable.Range(1, 3).Select(acks.Register).ToArray();
+
+        receipts[1].Processed();
+        receipts[2].Processed();
+        receipts[0].Abandoned();
+
+        Assert.Equal([2, 3], _released);
+    }
+
+    [Fact]
+    public void A_message_still_in_a_lane_holds_back_the_acknowledgements_after_it()
+    {
+        var acks = new AckSequence<int>(_released.Add);
+        var receipts = Enumerable.Range(1, 3).Select(acks.Register).ToArray();
+
+        receipts[1].Processed();
+        receipts[2].Processed();
+
+        Assert.Empty(_released);
+        Assert.Equal(3, acks.Pending);
+    }
+
+    [Fact]
+    public void Nothing_is_acknowledged_once_the_connection_it_belongs_to_is_gone()
+    {
+        var acks = new AckSequence<int>(_released.Add);
+        var before = acks.Register(1);
+        acks.Close();
+        var after = acks.Register(2);
+
+        before.Processed();
+        after.Processed();
+
+        Assert.Empty(_released);
+    }
+
+    [Fact]
+    public void Settling_a_receipt_twice_changes_nothing()
+    {
+        var acks = new AckSequence<int>(_released.Add);
+        var first = acks.Register(1);
+        var second = acks.Register(2);
+
+        first.Processed();
+        first.Abandoned();
+        first.Processed();
+        second.Abandoned();
+        second.Processed();
+
+        Assert.Equal([1], _released);
+    }
+
+    [Fact]
+    public async Task Receipts_settled_from_many_lanes_at_once_are_released_exactly_once_in_order()
+    {
+        var released = new List<int>();
+        var acks = new AckSequence<int>(released.Add);
+        var receipts = Enumerable.Range(0, 10_000).Select(acks.Register).ToArray();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(lane => Task.Run(() =>
+        {
+            for (var i = receipts.Length - 1 - lane; i >= 0; i -= 4)
+            {
+                receipts[i].Processed();
+            }
+        })));
+
+        Assert.Equal(Enumerable.Range(0, 10_000), released);
+    }
+}
