@@ -58,6 +58,11 @@ public static class DeviceBridgeServiceCollectionExtensions
             services.AddHostedService<DeviceSimulator>();
         }
 
+        if (configuration.GetValue<bool?>("Tracking:Simulator:FloorCrew") ?? configuration.GetValue("Tracking:Simulator:Enabled", false))
+        {
+            services.AddHostedService<SimulatedFloorCrew>();
+        }
+
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         return services;
     }

@@ -28,6 +28,15 @@ public sealed class SimulatorOptions
     /// <summary>Chance that a pick or drop action fails.</summary>
     public double FailureRate { get; set; } = 0.02;
 
+    /// <summary>
+    /// A simulated inspector per warehouse grades and dispositions queued items so AGVs get work. Null = on with the
+    /// simulator; true also turns it on alone (tests).
+    /// </summary>
+    public bool? FloorCrew { get; set; }
+
+    /// <summary>Mean seconds between two inspections, per warehouse (modest: it is a demo on a small machine).</summary>
+    public double InspectionSeconds { get; set; } = 8;
+
     /// <summary>Seed for reproducible runs (benchmarks); random when null.</summary>
     public int? Seed { get; set; }
 

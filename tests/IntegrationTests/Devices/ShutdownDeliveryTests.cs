@@ -104,7 +104,7 @@ public sealed class ShutdownDeliveryTests(ITestOutputHelper output) : IAsyncLife
         output.WriteLine(string.Join(", ", services));
         var silo = services.FindIndex(n => n.Contains("Silo", StringComparison.Ordinal));
         Assert.True(silo >= 0, "no Orleans silo hosted service found");
-        Assert.True(services.IndexOf(nameof(DeviceMessageProcessor)) > silo);
+        Assert.True(services.IndexOf(nameof(DeviceBridge.Ingest.DeviceMessageProcessor)) > silo);
         Assert.True(services.IndexOf(nameof(MqttBridgeClient)) > silo);
     }
 
