@@ -27,7 +27,7 @@ public static class FloorCrewPolicy
         return queue.FirstOrDefault(e => !recentlyFailed.Contains(e.ItemId));
     }
 
-    public static GradeItem Grade(Random random)
+    public static GradeItem Inspect(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         var roll = random.NextDouble();

@@ -37,7 +37,7 @@ public sealed partial class SimulatedFloorCrew(
             }
         }
 
-        LogStarting(logger, catalog.Warehouses.Count, options.Value.InspectionSeconds);
+        LogStarting(logger, catalog.Warehouses.Count(), options.Value.InspectionSeconds);
         var seed = options.Value.Seed ?? Random.Shared.Next();
         await Task.WhenAll(catalog.Warehouses.Select((w, i) => RunInspectorAsync(w.Code, new Random(seed + 1000 + i), stoppingToken)));
     }
@@ -69,7 +69,7 @@ public sealed partial class SimulatedFloorCrew(
 
                     current = entry.ItemId;
                     var item = grains.GetGrain<IReturnedItemGrain>(entry.ItemId);
-                    var graded = await item.GradeAsync(FloorCrewPolicy.Grade(random));
+                    var graded = await item.GradeAsync(FloorCrewPolicy.Inspect(random));
                     var done = await item.DispositionAsync(new DispositionItem(FloorCrewPolicy.Inspector));
                     LogInspected(logger, warehouse, entry.ItemId, graded.Grade?.ToString() ?? "?", done.Disposition?.ToString() ?? "?", done.Target?.Location ?? "-");
                 }

@@ -28,7 +28,7 @@ public sealed class FloorCrewPolicyTests
     [Fact]
     public void Every_grade_is_signed_by_the_simulated_inspector()
     {
-        var grade = FloorCrewPolicy.Grade(new Random(1));
+        var grade = FloorCrewPolicy.Inspect(new Random(1));
 
         Assert.Equal(new Actor(ActorKind.User, "sim-inspector"), grade.Inspector);
         Assert.Contains("simulated", grade.Notes, StringComparison.OrdinalIgnoreCase);
@@ -40,7 +40,7 @@ public sealed class FloorCrewPolicyTests
     public void Grades_are_mostly_good_with_some_damaged_and_a_few_beyond_repair()
     {
         var random = new Random(42);
-        var counts = Enumerable.Range(0, 4000).Select(_ => FloorCrewPolicy.Grade(random).Grade).GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
+        var counts = Enumerable.Range(0, 4000).Select(_ => FloorCrewPolicy.Inspect(random).Grade).GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
 
         Assert.InRange(counts[Grade.A], 1600, 2000);
         Assert.InRange(counts[Grade.B], 1000, 1400);
