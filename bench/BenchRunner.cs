@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Tracking.Bench.Ceiling;
+using Tracking.Bench.Infrastructure;
+using Tracking.Bench.Reporting;
+
+namespace Tracking.Bench;
+
+/// <summary>Runs the selected scenarios one after another (never in parallel: they would measure each other).</summary>
+public static class BenchRunner
+{
+    public static IReadOnlyList<IScenario> All { get; } =
+    [
+        new CeilingScenario(),
+    ];
+
+    public static async Task<BenchReport> RunAsync(BenchSettings settings, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var context = new BenchContext(settings, log);
+        var report = new BenchReport();
+        foreach (var scenario in All.Where(s => settings.Runs(s.Name)))
+        {
+            context.Say($"{scenario.Name}: starting");
+            var clock = Stopwatch.StartNew();
+            ScenarioResult result;
+            try
+            {
+                result = await scenario.RunAsync(context);
+            }
+            catch (Exception ex)
+            {
+                result = new ScenarioResult(scenario.Name, $"{scenario.Name} (did not complete)");
+                result.Fail($"{ex.GetType().Name}: {ex.Message}");
+                context.Say(ex.ToString());
+            }
+
+            report.Add(result);
+            context.Say($"{scenario.Name}: done in {clock.Elapsed.TotalSeconds:0.0} s");
+            await log.WriteLineAsync(result.ToMarkdown());
+        }
+
+        return report;
+    }
+}
