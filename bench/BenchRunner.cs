@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Tracking.Bench.Ceiling;
 using Tracking.Bench.Infrastructure;
+using Tracking.Bench.Latency;
 using Tracking.Bench.Reporting;
+using Tracking.Bench.Rfid;
 
 namespace Tracking.Bench;
 
@@ -11,6 +13,8 @@ public static class BenchRunner
     public static IReadOnlyList<IScenario> All { get; } =
     [
         new CeilingScenario(),
+        new IngestScenario(),
+        new LatencyScenario(),
     ];
 
     public static async Task<BenchReport> RunAsync(BenchSettings settings, TextWriter log)
@@ -18,6 +22,7 @@ public static class BenchRunner
         ArgumentNullException.ThrowIfNull(settings);
         var context = new BenchContext(settings, log);
         var report = new BenchReport();
+        context.Report = report;
         foreach (var scenario in All.Where(s => settings.Runs(s.Name)))
         {
             context.Say($"{scenario.Name}: starting");

@@ -12,6 +12,9 @@ public sealed class BenchContext(BenchSettings settings, TextWriter log)
 
     public TextWriter Log { get; } = log;
 
+    /// <summary>Results so far in this run: later scenarios compare against earlier ones (ceiling, baseline).</summary>
+    public Reporting.BenchReport? Report { get; set; }
+
     public void Say(string message) => Log.WriteLine($"[bench {DateTime.UtcNow:HH:mm:ss}] {message}");
 
     /// <summary>Scenario length: the quick mode's seconds, or the configured ones.</summary>
