@@ -5,7 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Auth;
 using Tracking.Api.Live;
 using Tracking.Api.Common;
+using Tracking.Api.Devices;
+using Tracking.Api.Items;
+using Tracking.Api.Regions;
 using Tracking.Api.System;
+using Tracking.Api.Transfers;
 
 namespace Tracking.Api;
 
@@ -18,6 +22,7 @@ public static class TrackingApi
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddOpenApi();
+        services.AddLifecycleApi();
         services.AddLive(configuration);
         return services;
     }
@@ -26,7 +31,11 @@ public static class TrackingApi
     {
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.View);
         app.MapSystemEndpoints();
+        app.MapLifecycleEndpoints();
+        app.MapDeviceEndpoints();
         app.MapLive();
+        app.MapRegionEndpoints();
+        app.MapTransferEndpoints();
         return app;
     }
 }

@@ -4,6 +4,15 @@ namespace Tracking.Grains.Interfaces.Devices;
 public interface IAgvGrain : IGrainWithStringKey
 {
     Task<AgvSnapshot> GetAsync();
+
+    /// <summary>A VDA 5050 <c>state</c> message. Stale or out-of-order ones (headerId not newer, timestamp not newer) are ignored.</summary>
+    Task ApplyStateAsync(AgvStateReport report);
+
+    /// <summary>A VDA 5050 <c>connection</c> message: resets the stale filter; a broken connection fails the running task.</summary>
+    Task ApplyConnectionAsync(AgvConnectionReport report);
+
+    /// <summary>Gives the AGV a transport order; it is published and re-sent until a state echoes orderId/orderUpdateId.</summary>
+    Task AssignAsync(AgvAssignment assignment);
 }
 
 public enum AgvAvailability

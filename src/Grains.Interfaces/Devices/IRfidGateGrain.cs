@@ -9,6 +9,9 @@ public interface IRfidGateGrain : IGrainWithStringKey
     Task ProcessAsync(RfidReadBatch batch);
 
     Task<GateStatus> GetStatusAsync();
+
+    /// <summary>Called periodically by the bridge's watchdog: raises (or clears) the silent-reader alert.</summary>
+    Task CheckHealthAsync();
 }
 
 [GenerateSerializer, Immutable]
@@ -32,4 +35,7 @@ public sealed record GateStatus(
     [property: Id(3)] long TotalReads,
     [property: Id(4)] DateTimeOffset? LastSeen,
     [property: Id(5)] bool Silent,
-    [property: Id(6)] int TagsInField);
+    [property: Id(6)] int TagsInField,
+    [property: Id(7)] long Arrivals = 0,
+    [property: Id(8)] long ZoneChanges = 0,
+    [property: Id(9)] long Departures = 0);

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Tracking.Grains.Interfaces.Devices;
 
 /// <summary>One per warehouse: queues transport tasks and assigns them to the best available AGV.</summary>
@@ -7,6 +9,14 @@ public interface ITransportDispatcherGrain : IGrainWithStringKey
     Task<TransportTask> RequestMoveAsync(TransportRequest request);
 
     Task<IReadOnlyList<TransportTask>> GetTasksAsync();
+
+    /// <summary>An AGV of this warehouse reports a changed status (one-way: AGV grains never wait on the dispatcher).</summary>
+    [OneWay]
+    Task AgvUpdatedAsync(AgvSnapshot agv);
+
+    /// <summary>An AGV reports progress on the task it was given (one-way, see <see cref="AgvUpdatedAsync"/>).</summary>
+    [OneWay]
+    Task ReportProgressAsync(TransportProgress progress);
 }
 
 [GenerateSerializer, Immutable]
@@ -37,4 +47,6 @@ public sealed record TransportTask(
     [property: Id(7)] int Attempts,
     [property: Id(8)] DateTimeOffset CreatedAt,
     [property: Id(9)] DateTimeOffset UpdatedAt,
-    [property: Id(10)] int Priority = 0);
+    [property: Id(10)] int Priority = 0,
+    [property: Id(11)] string? LastError = null,
+    [property: Id(12)] string? OrderId = null);

@@ -9,7 +9,9 @@ using Scalar.AspNetCore;
 using Tracking.Api;
 using Tracking.Api.Auth;
 using Tracking.Api.System;
+using Tracking.DeviceBridge;
 using Tracking.Grains.Items;
+using Tracking.Grains.Regions;
 using Tracking.Grains.Warehouses;
 using Tracking.Silo.Health;
 using Tracking.Silo.Storage;
@@ -66,6 +68,8 @@ public static partial class TrackingApp
         builder.Services.AddItemLifecycle(builder.Configuration, options.Storage.Mode == StorageMode.PostgreSql ? options.PostgreSql.ConnectionString : null);
         builder.UseOrleans(silo => OrleansSetup.Configure(silo, options));
         builder.Services.AddTrackingApi(builder.Configuration);
+        builder.Services.AddDeviceBridge(builder.Configuration);
+        builder.Services.AddRegionsAndTransfers(builder.Configuration);
         builder.Services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);

@@ -3,19 +3,28 @@ using Tracking.IntegrationTests.Infrastructure;
 
 namespace Tracking.IntegrationTests.Live;
 
-/// <summary>Two silos in one cluster: each forwards the cluster-wide streams to its own SignalR clients.</summary>
+/// <summary>
+/// Two silos in one cluster as production runs them (membership, grain state and stream pub-sub in PostgreSQL): each
+/// forwards the cluster-wide streams to its own SignalR clients.
+/// </summary>
 public sealed class TwoSiloLiveTests : IAsyncLifetime
 {
+    private readonly MigratedDatabase _db = new();
     private TrackingHost _a = null!;
     private TrackingHost _b = null!;
 
     public async Task InitializeAsync()
     {
-        _a = await TrackingHost.StartAsync();
-        _b = await TrackingHost.StartAsync(new Dictionary<string, string>
+        await _db.InitializeAsync();
+        var settings = new Dictionary<string, string>
         {
-            ["Tracking:Cluster:PrimarySiloPort"] = _a.Settings["Tracking:Cluster:SiloPort"],
-        });
+            ["Tracking:Cluster:Mode"] = "AdoNet",
+            ["Tracking:Storage:Mode"] = "PostgreSql",
+            ["Tracking:PostgreSql:ConnectionString"] = _db.ConnectionString,
+            ["Tracking:Cluster:ClusterId"] = $"live-{Guid.NewGuid():N}",
+        };
+        _a = await TrackingHost.StartAsync(settings);
+        _b = await TrackingHost.StartAsync(settings);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         var management = _a.Grains.GetGrain<IManagementGrain>(0);
         while ((await management.GetHosts(onlyActive: true)).Count < 2)
@@ -29,6 +38,7 @@ public sealed class TwoSiloLiveTests : IAsyncLifetime
     {
         await _b.DisposeAsync();
         await _a.DisposeAsync();
+        await _db.DisposeAsync();
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Reflection;
-using Npgsql;
-using Orleans.Runtime.MembershipService;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Runtime.MembershipService;
 using Tracking.IntegrationTests.Infrastructure;
 using Tracking.Silo.Storage;
 
@@ -50,7 +51,7 @@ public sealed class MigrationTests : IAsyncLifetime
         // Clustering and reminders check their keys against the properties of their internal DbStoredQueries type at
         // start-up: ask the real 10.4.2 assemblies which keys those are. Persistence names its keys in a query.
         var required = RequiredKeys(typeof(AdoNetClusteringTable).Assembly)
-            .Concat(RequiredKeys(ReminderProviderAssembly()))
+            .Concat(RequiredKeys(typeof(AdoNetReminderTableOptions).Assembly))
             .Concat(["WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey"])
             .ToList();
 
@@ -82,10 +83,6 @@ public sealed class MigrationTests : IAsyncLifetime
             .Single(t => t.Name == "DbStoredQueries")
             .GetProperties(BindingFlags.Instance | BindingFlags.NonPublic)
             .Select(p => p.Name);
-
-    private static Assembly ReminderProviderAssembly() =>
-        AppDomain.CurrentDomain.GetAssemblies().SingleOrDefault(a => a.GetName().Name == "Orleans.Reminders.AdoNet")
-        ?? Assembly.Load("Orleans.Reminders.AdoNet");
 
     private async Task<HashSet<string>> InstalledQueryKeysAsync()
     {

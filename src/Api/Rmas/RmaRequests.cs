@@ -1,0 +1,19 @@
+using Tracking.Grains.Interfaces.Rmas;
+
+namespace Tracking.Api.Rmas;
+
+public sealed record CreateRmaRequest(
+    string? RmaId,
+    string OrderReference,
+    RmaChannel? Channel,
+    string CustomerRegion,
+    string ExpectedWarehouse,
+    RefundPolicy? RefundPolicy,
+    IReadOnlyList<RmaLineRequest>? Lines);
+
+public sealed record RmaLineRequest(string Sku, int Quantity, string ReasonCode, string? Serial = null, decimal? UnitValue = null);
+
+/// <summary>What a CSV import did: the RMAs created, and each bad row with its line number and the reason.</summary>
+public sealed record RmaImportResult(int Rows, int ImportedRows, IReadOnlyList<string> Imported, IReadOnlyList<RmaImportError> Errors);
+
+public sealed record RmaImportError(int Row, string? RmaId, string Message);

@@ -1,0 +1,81 @@
+namespace Tracking.DeviceBridge.Mqtt;
+
+public enum MqttMode
+{
+    /// <summary>An in-process MQTTnet broker on loopback (the demo default).</summary>
+    Embedded,
+
+    /// <summary>An external broker such as Mosquitto (production).</summary>
+    External,
+}
+
+/// <summary>The <c>Tracking:Mqtt</c> section: broker, bridge client and device access.</summary>
+public sealed class MqttOptions
+{
+    public const string Section = "Tracking:Mqtt";
+
+    public MqttMode Mode { get; set; } = MqttMode.Embedded;
+
+    /// <summary>The broker host. Embedded mode binds it, so it must be a loopback address there.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Embedded mode only: also listen on [::1]. Off by default.</summary>
+    public bool EnableIPv6 { get; set; }
+
+    /// <summary>The bridge's own account. Embedded mode generates one per run when empty.</summary>
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public bool UseTls { get; set; }
+
+    /// <summary>Accept a broker certificate that does not validate (test brokers only).</summary>
+    public bool AllowUntrustedCertificates { get; set; }
+
+    /// <summary>Stable per silo so the persistent session survives restarts. Default: tracking-{machine}-{silo port}.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>MQTT 5 shared subscription group: silos in one group split device traffic. Empty = every silo gets everything.</summary>
+    public string? SharedSubscriptionGroup { get; set; } = "tracking";
+
+    /// <summary>Larger device payloads are dead-lettered unread.</summary>
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
+    /// <summary>RFID readers publish to <c>{RfidTopicPrefix}/{readerId}/events</c>.</summary>
+    public string RfidTopicPrefix { get; set; } = "tracking/rfid";
+
+    /// <summary>VDA 5050 interface prefix: <c>{AgvTopicPrefix}/{manufacturer}/{serialNumber}/{topic}</c>.</summary>
+    public string AgvTopicPrefix { get; set; } = "uagv/v2";
+
+    /// <summary>Messages buffered between the MQTT receive loop and the grain calls, per lane (back-pressure beyond).</summary>
+    public int ChannelCapacity { get; set; } = 10_000;
+
+    /// <summary>Lanes process devices in parallel; one device always maps to the same lane, so its messages stay in order.</summary>
+    public int Lanes { get; set; } = 4;
+
+    /// <summary>How long the broker keeps the bridge's session (subscriptions, queued QoS 1 messages) while it is away.</summary>
+    public uint SessionExpirySeconds { get; set; } = 3600;
+
+    public double ReconnectMaxDelaySeconds { get; set; } = 15;
+
+    public int DeadLetterCapacity { get; set; } = 1000;
+
+    /// <summary>Embedded mode: let devices connect without credentials (loopback demo). Logged loudly when on.</summary>
+    public bool AllowAnonymousDevices { get; set; } = true;
+
+    /// <summary>Embedded mode: per-device accounts. Username = reader id or {manufacturer}/{serialNumber}.</summary>
+    public List<DeviceCredential> DeviceCredentials { get; set; } = [];
+
+    /// <summary>How often every gate is asked whether it has gone silent.</summary>
+    public double WatchdogIntervalSeconds { get; set; } = 30;
+}
+
+/// <summary>A device account: the SHA-256 (hex) of its password, never the password itself.</summary>
+public sealed class DeviceCredential
+{
+    public string Username { get; set; } = "";
+
+    public string Sha256 { get; set; } = "";
+}

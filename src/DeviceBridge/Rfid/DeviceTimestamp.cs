@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Tracking.DeviceBridge.Rfid;
+
+/// <summary>
+/// Parses device timestamps. Zebra's IoT Connector writes offsets as <c>+0000</c>, which System.Text.Json rejects,
+/// so every device timestamp is read as a string and parsed here (ISO 8601 with Z, +hh:mm or +hhmm).
+/// </summary>
+public static class DeviceTimestamp
+{
+    private static readonly string[] Formats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mm:ssK",
+    ];
+
+    public static bool TryParse(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text) || text.Length < 20 || text.Length > 40)
+        {
+            return false;
+        }
+
+        var s = text.Trim();
+        // "+0000" / "-0500" → "+00:00" / "-05:00"
+        if (s.Length > 5 && s[^5] is '+' or '-' && char.IsAsciiDigit(s[^4]) && char.IsAsciiDigit(s[^3]) && char.IsAsciiDigit(s[^2]) && char.IsAsciiDigit(s[^1]))
+        {
+            s = string.Concat(s.AsSpan(0, s.Length - 2), ":", s.AsSpan(s.Length - 2));
+        }
+
+        return DateTimeOffset.TryParseExact(s, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value);
+    }
+}

@@ -1,0 +1,303 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Devices;
+using Tracking.Grains.Interfaces.Live;
+using Tracking.Grains.Interfaces.Warehouses;
+using Tracking.Grains.Live;
+using Tracking.Grains.Warehouses;
+
+namespace Tracking.Grains.Devices;
+
+/// <summary>
+/// One AGV (key <c>{manufacturer}/{serialNumber}</c>). Telemetry (position, battery, errors) is kept in memory: the
+/// next state message restores it. The current assignment is stored, so an order survives a restart and is re-sent
+/// until the AGV's state echoes its orderId/orderUpdateId.
+/// </summary>
+public sealed partial class AgvGrain(
+    [PersistentState("agv")] IPersistentState<AgvGrainState> state,
+    SiteCatalog catalog,
+    IAgvOrderSender sender,
+    IOptions<TransportOptions> options,
+    ILogger<AgvGrain> logger) : Grain, IAgvGrain
+{
+    private static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan DispatcherRefresh = TimeSpan.FromSeconds(5);
+
+    private readonly AgvStateFilter _filter = new();
+    private WarehouseDefinition _warehouse = null!;
+    private AgvDefinition _agv = null!;
+    private AgvSnapshot _snapshot = null!;
+    private AgvSnapshot? _lastSentToDispatcher;
+    private DateTimeOffset _lastSentToDispatcherAt;
+    private DateTimeOffset _lastLive;
+    private DateTimeOffset _lastOrderSent;
+    private IGrainTimer? _resendTimer;
+
+    private string AgvId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var found = catalog.FindAgv(AgvId)
+            ?? throw DomainException.NotFound("agv-unknown", $"AGV '{AgvId}' is not in the site's device registry.");
+        (_warehouse, _agv) = found;
+        var home = _warehouse.Layout.AgvNodes.FirstOrDefault(n => n.NodeId == _agv.HomeNode);
+        var assignment = state.State.Assignment;
+        _snapshot = new AgvSnapshot(AgvId, _warehouse.Code, home?.X ?? 0, home?.Y ?? 0, 0, 0, false, AgvAvailability.Unavailable,
+            "UNKNOWN", assignment?.TaskId, assignment?.Order.OrderId, [], null, _agv.HomeNode);
+        if (assignment is { Acknowledged: false })
+        {
+            StartResending();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<AgvSnapshot> GetAsync() => Task.FromResult(_snapshot);
+
+    public async Task ApplyStateAsync(AgvStateReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!_filter.Accept(report.HeaderId, report.Timestamp))
+        {
+            DeviceMetrics.AgvStatesIgnored.Add(1);
+            LogStale(logger, AgvId, report.HeaderId);
+            return;
+        }
+
+        var previous = _snapshot;
+        var position = report.Position;
+        _snapshot = _snapshot with
+        {
+            X = position?.X ?? _snapshot.X,
+            Y = position?.Y ?? _snapshot.Y,
+            Theta = position?.Theta ?? _snapshot.Theta,
+            BatteryCharge = report.BatteryCharge,
+            Charging = report.Charging,
+            Availability = AgvAvailabilityRule.From(report),
+            Connection = _snapshot.Connection is "UNKNOWN" or "OFFLINE" ? AgvSelector.Online : _snapshot.Connection,
+            Errors = report.Errors.Select(e => $"{e.Level}: {e.ErrorType}").ToArray(),
+            LastUpdate = report.Timestamp,
+            LastNodeId = string.IsNullOrEmpty(report.LastNodeId) ? _snapshot.LastNodeId : report.LastNodeId,
+        };
+
+        await TrackAssignmentAsync(report);
+        await AnnounceAsync(previous);
+    }
+
+    public async Task ApplyConnectionAsync(AgvConnectionReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        _filter.Reset();
+        var previous = _snapshot;
+        _snapshot = _snapshot with { Connection = report.ConnectionState.ToUpperInvariant(), LastUpdate = report.Timestamp };
+        if (_snapshot.Connection != AgvSelector.Online && state.State.Assignment is not null)
+        {
+            await FailAssignmentAsync(report.ConnectionState.ToUpperInvariant());
+        }
+
+        await AnnounceAsync(previous, force: true);
+    }
+
+    public async Task AssignAsync(AgvAssignment assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        var current = state.State.Assignment;
+        if (current is not null)
+        {
+            if (current.TaskId == assignment.TaskId && current.Order.OrderId == assignment.Order.OrderId)
+            {
+                return;
+            }
+
+            throw DomainException.Conflict("agv-busy", $"AGV {AgvId} is busy with task {current.TaskId}.");
+        }
+
+        state.State = state.State with { Assignment = new AgvAssignmentState(assignment.TaskId, assignment.Warehouse, assignment.Order, false, false) };
+        await state.WriteStateAsync();
+        var previous = _snapshot;
+        _snapshot = _snapshot with { TaskId = assignment.TaskId, OrderId = assignment.Order.OrderId };
+        await SendOrderAsync();
+        StartResending();
+        await AnnounceAsync(previous, force: true);
+    }
+
+    private async Task TrackAssignmentAsync(AgvStateReport report)
+    {
+        var assignment = state.State.Assignment;
+        if (assignment is null || report.OrderId != assignment.Order.OrderId)
+        {
+            if (assignment is not null && report.Errors.Any(IsFatal) && assignment.Acknowledged)
+            {
+                await FailAssignmentAsync(Describe(report.Errors.Where(IsFatal)));
+            }
+
+            return;
+        }
+
+        if (!assignment.Acknowledged && report.OrderUpdateId >= assignment.Order.OrderUpdateId)
+        {
+            assignment = assignment with { Acknowledged = true };
+            await SaveAssignmentAsync(assignment);
+            StopResending();
+            Notify(assignment, TransportStep.Accepted);
+        }
+
+        var actions = assignment.Order.Nodes.SelectMany(n => n.Actions).ToDictionary(a => a.ActionId, StringComparer.Ordinal);
+        var failed = report.Actions.FirstOrDefault(a => actions.ContainsKey(a.ActionId) && a.Status.Equals("FAILED", StringComparison.OrdinalIgnoreCase));
+        if (failed is not null)
+        {
+            await FailAssignmentAsync($"action {failed.ActionId} ({failed.ActionType}) FAILED{(failed.ResultDescription is null ? "" : ": " + failed.ResultDescription)}");
+            return;
+        }
+
+        if (report.Errors.Any(IsFatal))
+        {
+            await FailAssignmentAsync(Describe(report.Errors.Where(IsFatal)));
+            return;
+        }
+
+        bool Finished(string type) => report.Actions.Any(a =>
+            actions.TryGetValue(a.ActionId, out var ours) && ours.ActionType == type && a.Status.Equals("FINISHED", StringComparison.OrdinalIgnoreCase));
+
+        if (!assignment.Picked && Finished("pick"))
+        {
+            assignment = assignment with { Picked = true };
+            await SaveAssignmentAsync(assignment);
+            Notify(assignment, TransportStep.Picked);
+        }
+
+        if (Finished("drop"))
+        {
+            Notify(assignment, TransportStep.Dropped);
+            await ClearAssignmentAsync();
+        }
+    }
+
+    private static bool IsFatal(AgvError e) => e.Level.Equals("FATAL", StringComparison.OrdinalIgnoreCase);
+
+    private static string Describe(IEnumerable<AgvError> errors) => "FATAL error " + string.Join(", ", errors.Select(e => e.ErrorType));
+
+    private async Task FailAssignmentAsync(string reason)
+    {
+        var assignment = state.State.Assignment;
+        if (assignment is null)
+        {
+            return;
+        }
+
+        LogTaskFailed(logger, AgvId, assignment.TaskId, reason);
+        Notify(assignment, TransportStep.Failed, reason);
+        await ClearAssignmentAsync();
+    }
+
+    private async Task ClearAssignmentAsync()
+    {
+        StopResending();
+        state.State = state.State with { Assignment = null };
+        await state.WriteStateAsync();
+        _snapshot = _snapshot with { TaskId = null, OrderId = null };
+    }
+
+    private async Task SaveAssignmentAsync(AgvAssignmentState assignment)
+    {
+        state.State = state.State with { Assignment = assignment };
+        await state.WriteStateAsync();
+    }
+
+    private void Notify(AgvAssignmentState assignment, TransportStep step, string? reason = null) =>
+        GrainFactory.GetGrain<ITransportDispatcherGrain>(assignment.Warehouse)
+            .ReportProgressAsync(new TransportProgress(assignment.TaskId, AgvId, assignment.Order.OrderId, step, DateTimeOffset.UtcNow, reason))
+            .Ignore();
+
+    private async Task SendOrderAsync()
+    {
+        var assignment = state.State.Assignment;
+        if (assignment is null || assignment.Acknowledged)
+        {
+            return;
+        }
+
+        _lastOrderSent = DateTimeOffset.UtcNow;
+        try
+        {
+            await sender.SendOrderAsync(_agv.Manufacturer, _agv.SerialNumber, assignment.Order);
+            DeviceMetrics.AgvOrdersSent.Add(1);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The resend timer tries again; the order is stored, so nothing is lost while the broker is away.
+            LogSendFailed(logger, ex, assignment.Order.OrderId, AgvId);
+        }
+    }
+
+    private void StartResending()
+    {
+        _resendTimer?.Dispose();
+        var period = TimeSpan.FromSeconds(options.Value.OrderResendSeconds);
+        _resendTimer = this.RegisterGrainTimer(_ => SendOrderAsync(), period, period);
+    }
+
+    private void StopResending()
+    {
+        _resendTimer?.Dispose();
+        _resendTimer = null;
+    }
+
+    /// <summary>Tells the map (throttled) and the dispatcher (on changes that matter for assignment).</summary>
+    private async Task AnnounceAsync(AgvSnapshot previous, bool force = false)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var significant = force
+            || previous.Availability != _snapshot.Availability
+            || previous.Connection != _snapshot.Connection
+            || previous.TaskId != _snapshot.TaskId
+            || previous.LastNodeId != _snapshot.LastNodeId
+            || (int)previous.BatteryCharge != (int)_snapshot.BatteryCharge;
+        if (significant || now - _lastLive >= LiveInterval)
+        {
+            _lastLive = now;
+            await this.PublishLiveAsync(new AgvChanged(_warehouse.Code, now, _snapshot), logger);
+        }
+
+        var dispatcherStale = _lastSentToDispatcher is null
+            || _lastSentToDispatcher.Availability != _snapshot.Availability
+            || _lastSentToDispatcher.Connection != _snapshot.Connection
+            || _lastSentToDispatcher.TaskId != _snapshot.TaskId
+            || _lastSentToDispatcher.LastNodeId != _snapshot.LastNodeId
+            || now - _lastSentToDispatcherAt >= DispatcherRefresh;
+        if (dispatcherStale)
+        {
+            _lastSentToDispatcher = _snapshot;
+            _lastSentToDispatcherAt = now;
+            GrainFactory.GetGrain<ITransportDispatcherGrain>(_warehouse.Code).AgvUpdatedAsync(_snapshot).Ignore();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "AGV {AgvId}: stale state headerId {HeaderId} ignored")]
+    private static partial void LogStale(ILogger logger, string agvId, long headerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "AGV {AgvId} failed task {TaskId}: {Reason}")]
+    private static partial void LogTaskFailed(ILogger logger, string agvId, string taskId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} to AGV {AgvId} could not be published; it will be re-sent")]
+    private static partial void LogSendFailed(ILogger logger, Exception ex, string orderId, string agvId);
+}
+
+/// <summary>Stored AGV state: only the assignment (telemetry comes back with the next state message).</summary>
+[GenerateSerializer]
+public sealed record AgvGrainState([property: Id(0)] AgvAssignmentState? Assignment)
+{
+    public AgvGrainState()
+        : this((AgvAssignmentState?)null)
+    {
+    }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record AgvAssignmentState(
+    [property: Id(0)] string TaskId,
+    [property: Id(1)] string Warehouse,
+    [property: Id(2)] AgvOrder Order,
+    [property: Id(3)] bool Acknowledged,
+    [property: Id(4)] bool Picked);

@@ -1,0 +1,219 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Devices;
+using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Live;
+using Tracking.Grains.Interfaces.Warehouses;
+using Tracking.Grains.Live;
+using Tracking.Grains.Warehouses;
+
+namespace Tracking.Grains.Devices;
+
+/// <summary>
+/// One RFID reader (key = reader id). Deduplicates raw reads with <see cref="RfidDeduplicator"/> and tells item grains
+/// only about arrivals and zone changes. Its state is transient on purpose (see docs/decisions/0001-rfid-dedup-rules.md):
+/// after a restart a tag still in the field is observed once more at the same place, which the item treats as no change.
+/// </summary>
+public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGateOptions> options, ILogger<RfidGateGrain> logger)
+    : Grain, IRfidGateGrain
+{
+    private const int MaxPendingObservations = 10_000;
+    private const int MaxObservationAttempts = 30;
+    private static readonly TimeSpan SummaryInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly ReadRate _rate = new();
+    private readonly Queue<PendingObservation> _pending = new();
+    private WarehouseDefinition _warehouse = null!;
+    private ReaderDefinition _reader = null!;
+    private RfidDeduplicator _dedup = null!;
+    private DateTimeOffset _watchingSince;
+    private DateTimeOffset? _lastSeen;
+    private DateTimeOffset _lastSummary;
+    private long _totalReads;
+    private long _arrivals;
+    private long _zoneChanges;
+    private long _departures;
+    private bool _silentAlertRaised;
+
+    private string ReaderId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var found = catalog.FindReader(ReaderId)
+            ?? throw DomainException.NotFound("reader-unknown", $"Reader '{ReaderId}' is not in the site's device registry.");
+        (_warehouse, _reader) = found;
+        var antennas = _reader.Antennas.ToDictionary(a => a.Port, a => a.Location);
+        _dedup = new RfidDeduplicator(options.Value.ToSettings(), port => antennas.GetValueOrDefault(port));
+        _watchingSince = DateTimeOffset.UtcNow;
+        this.RegisterGrainTimer(TickAsync, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        return Task.CompletedTask;
+    }
+
+    public async Task ProcessAsync(RfidReadBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var now = DateTimeOffset.UtcNow;
+        var reads = batch.Reads.Sum(r => (long)Math.Max(1, r.ReadCount));
+        _totalReads += reads;
+        _rate.Add(reads, now);
+        _lastSeen = now;
+        DeviceMetrics.RfidReads.Add(reads);
+
+        var changes = _dedup.Apply(batch.Reads, now);
+        await ObserveAsync(changes);
+        await PublishChangesAsync(changes);
+        if (now - _lastSummary >= SummaryInterval && batch.Reads.Count > 0)
+        {
+            _lastSummary = now;
+            var strongest = batch.Reads.MaxBy(r => r.PeakRssi)!;
+            await this.PublishLiveAsync(new GateActivity(_warehouse.Code, now, ReaderId, strongest.Antenna, (int)Math.Min(reads, int.MaxValue), null), logger);
+        }
+
+        if (_silentAlertRaised)
+        {
+            _silentAlertRaised = false;
+            await ClearSilentAlertAsync();
+        }
+    }
+
+    public Task<GateStatus> GetStatusAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return Task.FromResult(new GateStatus(
+            ReaderId, _warehouse.Code, _rate.PerSecond(now), _totalReads, _lastSeen, IsSilent(now), _dedup.TagsInField, _arrivals, _zoneChanges, _departures));
+    }
+
+    public async Task CheckHealthAsync()
+    {
+        if (!IsSilent(DateTimeOffset.UtcNow) || _silentAlertRaised)
+        {
+            return;
+        }
+
+        _silentAlertRaised = true;
+        LogSilent(logger, ReaderId, options.Value.SilentAfterSeconds);
+        try
+        {
+            var alert = new Alert(SilentAlertId, _warehouse.Code, AlertKind.SilentReader, AlertSeverity.Warning,
+                $"Reader {ReaderId} has sent nothing for more than {options.Value.SilentAfterSeconds:0} s.", ReaderId, DateTimeOffset.UtcNow);
+            await GrainFactory.GetGrain<IAlertsGrain>(_warehouse.Code).RaiseAsync(alert);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _silentAlertRaised = false;
+            LogAlertFailed(logger, ex, ReaderId);
+        }
+    }
+
+    private string SilentAlertId => $"silent-reader:{ReaderId}";
+
+    private bool IsSilent(DateTimeOffset now) => now - (_lastSeen ?? _watchingSince) > TimeSpan.FromSeconds(options.Value.SilentAfterSeconds);
+
+    private async Task ClearSilentAlertAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IAlertsGrain>(_warehouse.Code).ClearAsync(SilentAlertId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAlertFailed(logger, ex, ReaderId);
+        }
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var departed = _dedup.Expire(DateTimeOffset.UtcNow);
+        await PublishChangesAsync(departed);
+        if (_pending.Count > 0)
+        {
+            var retry = _pending.ToArray();
+            _pending.Clear();
+            await Task.WhenAll(retry.Select(p => ObserveOneAsync(p.Epc, p.Command, p.Attempt + 1)));
+        }
+    }
+
+    private Task ObserveAsync(IReadOnlyList<TagChange> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return Task.WhenAll(changes
+            .Where(c => c.Kind is TagChangeKind.Arrived or TagChangeKind.ZoneChanged)
+            .Select(c => ObserveOneAsync(c.Epc, new ObserveItem(_warehouse.Code, c.Location!, ReaderId, c.ObservedAt))));
+    }
+
+    private async Task ObserveOneAsync(string epc, ObserveItem command, int attempt = 1)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IReturnedItemGrain>(epc).ObserveAsync(command);
+        }
+        catch (DomainException ex)
+        {
+            // The item's lifecycle said no (e.g. a finished item passing a gate): nothing to retry.
+            DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "rejected"));
+            LogRejected(logger, epc, ReaderId, ex.Code, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Transient (silo moving, storage hiccup): keep the change and try again on the next tick.
+            DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
+            if (attempt < MaxObservationAttempts && _pending.Count < MaxPendingObservations)
+            {
+                _pending.Enqueue(new PendingObservation(epc, command, attempt));
+                if (attempt == 1)
+                {
+                    LogObserveFailed(logger, ex, epc, ReaderId);
+                }
+            }
+            else
+            {
+                LogObserveDropped(logger, ex, epc, ReaderId, attempt);
+            }
+        }
+    }
+
+    private async Task PublishChangesAsync(IReadOnlyList<TagChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            var kind = change.Kind.ToString();
+            DeviceMetrics.RfidChanges.Add(1, new KeyValuePair<string, object?>("kind", kind));
+            switch (change.Kind)
+            {
+                case TagChangeKind.Arrived:
+                    _arrivals++;
+                    break;
+                case TagChangeKind.ZoneChanged:
+                    _zoneChanges++;
+                    break;
+                default:
+                    _departures++;
+                    break;
+            }
+
+            await this.PublishLiveAsync(new GateActivity(_warehouse.Code, DateTimeOffset.UtcNow, ReaderId, change.Antenna, change.Reads, change.Epc), logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reader {ReaderId} has been silent for more than {Seconds} s")]
+    private static partial void LogSilent(ILogger logger, string readerId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Silent-reader alert for {ReaderId} could not be raised or cleared")]
+    private static partial void LogAlertFailed(ILogger logger, Exception ex, string readerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Item {Epc} rejected the observation from reader {ReaderId}: {Code} {Message}")]
+    private static partial void LogRejected(ILogger logger, string epc, string readerId, string code, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Observation of item {Epc} by reader {ReaderId} failed; retrying every second")]
+    private static partial void LogObserveFailed(ILogger logger, Exception ex, string epc, string readerId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Observation of item {Epc} by reader {ReaderId} dropped after {Attempts} attempts")]
+    private static partial void LogObserveDropped(ILogger logger, Exception ex, string epc, string readerId, int attempts);
+
+    private sealed record PendingObservation(string Epc, ObserveItem Command, int Attempt);
+}

@@ -1,0 +1,110 @@
+using Microsoft.Playwright;
+using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Live;
+using Tracking.IntegrationTests.Infrastructure;
+using Tracking.IntegrationTests.Live;
+
+namespace Tracking.IntegrationTests.Web;
+
+/// <summary>The control-room page in a real Chromium against a real silo: sign in, pick, watch the map change.</summary>
+public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixture<LiveHostFixture>
+{
+    private TrackingHost Host => fixture.Host;
+
+    private static async Task SignInAsync(IPage page, string key = "viewer-key")
+    {
+        await page.GotoAsync("/");
+        await page.FillAsync("#key-input", key);
+        await page.ClickAsync("#sign-in-button");
+        await page.WaitForSelectorAsync("#status[data-state='live']");
+    }
+
+    private static async Task<string> TextAsync(IPage page, string selector) => await page.Locator(selector).TextContentAsync() ?? "";
+
+    [Fact]
+    public async Task A_watcher_picks_a_warehouse_and_sees_counts_gates_agvs_and_alerts_change_live()
+    {
+        await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
+        var page = browser.Page;
+        await SignInAsync(page);
+        Assert.Contains("storage Memory", await TextAsync(page, "#modes"), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#demo-banner").IsVisibleAsync());
+
+        await page.ClickAsync("a[data-route='w/CHI1']");
+        await page.WaitForSelectorAsync("section.wh-page[data-warehouse='CHI1'] [data-zone='DOCK-IN']");
+        await page.WaitForFunctionAsync("() => window.trackingLive.stats.snapshots > 0");
+        var before = int.Parse(await TextAsync(page, "[data-zone='DOCK-IN'] .zone-count"), System.Globalization.CultureInfo.InvariantCulture);
+
+        // An RFID gate read the tag and the item grain moved it onto the dock (as the device bridge and lifecycle do).
+        await Host.PublishAsync(new GateActivity("CHI1", DateTimeOffset.UtcNow, "CHI1-GATE-IN", 1, 3, "3074257BF7194E40000BB001"));
+        await Host.PublishAsync(LiveEvents.Arrived("3074257BF7194E40000BB001", "CHI1/DOCK-IN-01", "CHI1"));
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"[data-zone='DOCK-IN'] .zone-count\").textContent === '{before + 1}'");
+        await page.WaitForSelectorAsync("[data-reader='CHI1-GATE-IN'][data-flashes]");
+        await page.WaitForSelectorAsync(".move-list [data-item='3074257BF7194E40000BB001']");
+
+        // An AGV reports a new position and a task: its marker moves there.
+        await Host.PublishAsync(LiveEvents.AgvAt("acme/CHI1-AGV-01", 25, 20, "CHI1", taskId: "task-0042"));
+        await page.WaitForSelectorAsync("g.agv[data-agv='acme/CHI1-AGV-01'][data-x='25'][data-y='20']");
+        Assert.Contains("Executing", await page.Locator("g.agv[data-agv='acme/CHI1-AGV-01'] title").TextContentAsync() ?? "", StringComparison.Ordinal);
+
+        await Host.Grains.GetGrain<IAlertsGrain>("CHI1").RaiseAsync(
+            new Alert("silent-reader:CHI1-GATE-OUT", "CHI1", AlertKind.SilentReader, AlertSeverity.Critical, "Outbound gate silent for 10 minutes", "CHI1-GATE-OUT", DateTimeOffset.UtcNow));
+        await page.WaitForSelectorAsync(".alerts-list [data-alert='silent-reader:CHI1-GATE-OUT']");
+
+        await Host.PublishAsync(LiveEvents.AgvAt("acme/CHI1-AGV-02", 8, 30, "CHI1"));
+        await page.WaitForSelectorAsync("g.agv[data-agv='acme/CHI1-AGV-02'][data-x='8']");
+        await page.WaitForTimeoutAsync(600); // let the marker's transition finish before the picture
+        await browser.ScreenshotAsync("control-room-1366x768.png");
+        Assert.Empty(browser.PageErrors);
+    }
+
+    [Fact]
+    public async Task A_page_that_missed_deltas_resyncs_and_shows_the_current_state()
+    {
+        await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
+        var page = browser.Page;
+        await SignInAsync(page);
+        await page.ClickAsync("a[data-route='w/NYC1']");
+        await page.WaitForSelectorAsync("section.wh-page[data-warehouse='NYC1'] [data-zone='INSP']");
+        await page.WaitForFunctionAsync("() => window.trackingLive.stats.snapshots > 0");
+
+        // Force a gap: the page pretends it has seen fewer deltas than it has, so the next delta does not follow on.
+        await page.EvaluateAsync("() => { const c = window.trackingLive.channels.get('warehouse:NYC1'); c.seq -= 1; }");
+        await Host.PublishAsync(LiveEvents.Arrived("E280689400005001GAPWEB1", "NYC1/INSP-01", "NYC1") with { Status = ItemStatus.AwaitingInspection });
+
+        await page.WaitForFunctionAsync("() => window.trackingLive.stats.resyncs > 0");
+        await page.WaitForFunctionAsync("() => Number(document.querySelector(\"[data-location='INSP-01']\").dataset.count) >= 1");
+        Assert.Empty(browser.PageErrors);
+    }
+
+    [Fact]
+    public async Task The_region_page_shows_backlog_bars_and_a_transfer_in_transit_on_a_tablet()
+    {
+        await using var browser = await BrowserSession.StartAsync(Host.BaseAddress, width: 820, height: 1180);
+        var page = browser.Page;
+        await SignInAsync(page, "manager-key");
+        await page.ClickAsync("a[data-route='r/EU']");
+        await page.WaitForSelectorAsync("section.region-page .wh-card[data-warehouse='BER1']");
+        await page.WaitForFunctionAsync("() => window.trackingLive.stats.snapshots > 0");
+
+        await Host.PublishToRegionAsync("EU", new TransferChanged("AMS1", DateTimeOffset.UtcNow, "TR-WEB-1", "AMS1", "BER1", "InTransit", 40, DateTimeOffset.UtcNow.AddHours(8)));
+
+        await page.WaitForSelectorAsync(".transfer-list [data-transfer='TR-WEB-1']");
+        await page.WaitForSelectorAsync("svg.net path.transfer[data-transfer='TR-WEB-1']");
+        await browser.ScreenshotAsync("region-eu-tablet.png");
+        Assert.Empty(browser.PageErrors);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_at_sign_in_and_nothing_is_shown()
+    {
+        await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
+        var page = browser.Page;
+        await page.GotoAsync("/");
+        await page.FillAsync("#key-input", "not-a-key");
+        await page.ClickAsync("#sign-in-button");
+        await page.WaitForSelectorAsync("#sign-in-error:not([hidden])");
+        Assert.Contains("not known", await TextAsync(page, "#sign-in-error"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("section.wh-page").CountAsync());
+    }
+}
