@@ -1,7 +1,12 @@
 using System.Diagnostics;
+using Tracking.Bench.Baseline;
 using Tracking.Bench.Ceiling;
+using Tracking.Bench.ColdStart;
+using Tracking.Bench.Durability;
 using Tracking.Bench.Infrastructure;
 using Tracking.Bench.Latency;
+using Tracking.Bench.Memory;
+using Tracking.Bench.Planner;
 using Tracking.Bench.Reporting;
 using Tracking.Bench.Rfid;
 
@@ -15,6 +20,11 @@ public static class BenchRunner
         new CeilingScenario(),
         new IngestScenario(),
         new LatencyScenario(),
+        new DurableEventsScenario(),
+        new MemoryScenario(),
+        new BaselineScenario(),
+        new ColdStartScenario(),
+        new PlannerScenario(),
     ];
 
     public static async Task<BenchReport> RunAsync(BenchSettings settings, TextWriter log)

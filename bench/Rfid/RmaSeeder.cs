@@ -6,7 +6,7 @@ using Tracking.Grains.Interfaces.Rmas;
 namespace Tracking.Bench.Rfid;
 
 /// <summary>
-/// Announces the stream's tags the way the business does: RMAs whose lines carry the EPC, so a dock read receives an
+/// Announces the stream's tags the way the business does: RMAs whose lines carry the EPC (refund on grading), so a dock read receives an
 /// expected item (an unknown tag would be an "unexpected item" with an alert each, which is not the common case).
 /// </summary>
 public static class RmaSeeder
@@ -29,7 +29,7 @@ public static class RmaSeeder
             {
                 var lines = rma.Tags.Select(epc => new RmaLine("SKU-BENCH", 1, ReasonCodes.NotWanted, epc, 25m)).ToList();
                 await grains.GetGrain<IRmaGrain>(rma.Id).CreateAsync(new CreateRma(
-                    $"ORD-{rma.Id}", RmaChannel.Web, "EU", rma.Warehouse, RefundPolicy.OnReceipt, lines, Actor.System));
+                    $"ORD-{rma.Id}", RmaChannel.Web, "EU", rma.Warehouse, RefundPolicy.OnGrading, lines, Actor.System));
             });
     }
 }
