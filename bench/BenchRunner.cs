@@ -35,6 +35,7 @@ public static class BenchRunner
         context.Report = report;
         foreach (var scenario in All.Where(s => settings.Runs(s.Name)))
         {
+            var loadBefore = LoadAverage();
             context.Say($"{scenario.Name}: starting");
             var clock = Stopwatch.StartNew();
             ScenarioResult result;
@@ -49,11 +50,25 @@ public static class BenchRunner
                 context.Say(ex.ToString());
             }
 
+            // The machine is shared: say how busy it was, so a reader can weigh the figures.
+            result.Note($"Load average (1 min) before/after: {loadBefore} / {LoadAverage()} on {Environment.ProcessorCount} cores; scenario took {clock.Elapsed.TotalSeconds:0} s.");
             report.Add(result);
             context.Say($"{scenario.Name}: done in {clock.Elapsed.TotalSeconds:0.0} s");
             await log.WriteLineAsync(result.ToMarkdown());
         }
 
         return report;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 }

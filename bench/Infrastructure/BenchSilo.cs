@@ -15,13 +15,17 @@ public sealed class BenchSilo : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private BenchSilo(WebApplication app, Uri baseAddress)
+    private BenchSilo(WebApplication app, Uri baseAddress, string rfidTopicPrefix)
     {
         _app = app;
         BaseAddress = baseAddress;
+        RfidTopicPrefix = rfidTopicPrefix;
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Readers publish to {prefix}/{readerId}/events; unique per silo so runs (and tests) on one broker never see each other's reads.</summary>
+    public string RfidTopicPrefix { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -32,6 +36,7 @@ public sealed class BenchSilo : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         var httpPort = FreePort.Next();
+        var rfidPrefix = $"bench-{Guid.NewGuid():N}"[..14] + "/rfid";
         var values = new Dictionary<string, string>
         {
             ["urls"] = $"http://127.0.0.1:{httpPort}",
@@ -45,9 +50,10 @@ public sealed class BenchSilo : IAsyncDisposable
             // Each run its own client id and shared-subscription group: nothing left over from an earlier run.
             ["Tracking:Mqtt:ClientId"] = $"bench-{Guid.NewGuid():N}",
             ["Tracking:Mqtt:SharedSubscriptionGroup"] = $"bench{Guid.NewGuid():N}"[..16],
+            ["Tracking:Mqtt:RfidTopicPrefix"] = rfidPrefix,
             ["Tracking:Storage:Mode"] = postgres is null ? "Memory" : "PostgreSql",
-            // Console logging of per-item warnings would measure the console: errors only.
-            ["Logging:LogLevel:Default"] = "Error",
+            // Console logging of per-item warnings would measure the console: errors only (TRACKING_BENCH_SILO_LOG to diagnose).
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("TRACKING_BENCH_SILO_LOG") ?? "Error",
             ["Logging:LogLevel:Microsoft"] = "Error",
             ["Logging:LogLevel:Orleans"] = "Error",
         };
@@ -63,7 +69,7 @@ public sealed class BenchSilo : IAsyncDisposable
 
         var app = TrackingApp.Build(values.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
         await app.StartAsync();
-        return new BenchSilo(app, new Uri($"http://127.0.0.1:{httpPort}"));
+        return new BenchSilo(app, new Uri($"http://127.0.0.1:{httpPort}"), values["Tracking:Mqtt:RfidTopicPrefix"]);
     }
 
     public async ValueTask DisposeAsync()

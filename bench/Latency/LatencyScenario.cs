@@ -45,7 +45,7 @@ public sealed class LatencyScenario : IScenario
                 var published = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
                 await using var clients = await LatencyClients.ConnectAsync(silo.BaseAddress, Warehouse, run.Clients, published);
                 context.Say($"latency: {run.Rate:N0} msgs/s, window {run.Flush} ms, {run.Clients} clients");
-                var outcome = await publishers.RunAsync(stream.ToMessages(IngestScenario.RfidTopicPrefix, 1), run.Rate, TimeSpan.FromSeconds(s.Seconds * 2),
+                var outcome = await publishers.RunAsync(stream.ToMessages(silo.RfidTopicPrefix, 1), run.Rate, TimeSpan.FromSeconds(s.Seconds * 2),
                     (m, at) => published[m.Key!] = at);
                 var clock = Stopwatch.StartNew();
                 await Drain.UntilAsync(() => clients.Samples, outcome.Acked * run.Clients, clock, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));

@@ -12,7 +12,6 @@ namespace Tracking.Bench.Rfid;
 /// </summary>
 public sealed class IngestScenario : IScenario
 {
-    public const string RfidTopicPrefix = "tracking/rfid";
     private static readonly string[] Gates = ["GATE-IN", "GATE-INSP"];
 
     public string Name => "ingest";
@@ -62,7 +61,7 @@ public sealed class IngestScenario : IScenario
 
     private static async Task<IngestRun> RunAsync(BenchContext context, BenchSilo silo, DevicePublishers publishers, RfidStream stream, int readsPerMessage)
     {
-        var messages = stream.ToMessages(RfidTopicPrefix, readsPerMessage);
+        var messages = stream.ToMessages(silo.RfidTopicPrefix, readsPerMessage);
         var before = await TotalReadsAsync(silo, stream);
         using var metrics = new TrackingMetrics();
         context.Say($"ingest: publishing {stream.Reads.Count:N0} reads in {messages.Count:N0} messages ({readsPerMessage} per message)");
