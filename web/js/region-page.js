@@ -15,6 +15,7 @@ export class RegionPage {
     if (!region) throw new Error(`Unknown region ${code}`);
     const page = new RegionPage(root, region, site);
     page.loadExtras();
+    page.timer = setInterval(() => page.loadExtras(), 15000);
     page.subscription = live.watch('region', region.code, {
       snapshot: s => page.applySnapshot(s),
       delta: d => page.applyDelta(d),
@@ -41,25 +42,28 @@ export class RegionPage {
     this.render();
   }
 
-  dispose() { this.subscription?.close(); }
+  dispose() {
+    clearInterval(this.timer);
+    this.subscription?.close();
+  }
 
   async loadExtras() {
     // The regional planner's endpoints may not be deployed: the page then works from live counts alone.
+    let list = [];
     try {
       const backlog = await getJson(`/api/regions/${encodeURIComponent(this.region.code)}/backlog`);
-      if (backlog) this.backlog = normaliseBacklog(backlog);
-    } catch { /* optional */ }
-    try {
-      const transfers = await getJson(`/api/transfers?region=${encodeURIComponent(this.region.code)}`);
-      const list = Array.isArray(transfers) ? transfers : transfers?.items ?? transfers?.transfers ?? [];
-      for (const t of list) {
-        const id = t.transferId ?? t.id;
-        if (!id || this.transfers.has(id)) continue;
-        const status = String(t.status ?? '');
-        if (['Closed', 'Cancelled', 'Received'].includes(status)) continue;
-        this.transfers.set(id, { transferId: id, from: t.from ?? t.fromWarehouse, to: t.to ?? t.toWarehouse, status, itemCount: t.itemCount ?? t.items?.length ?? 0, eta: t.eta ?? null });
+      if (backlog) {
+        this.backlog = normaliseBacklog(backlog);
+        list = backlog.transfers ?? [];
       }
     } catch { /* optional */ }
+    for (const t of list) {
+      const id = t.transferId ?? t.id;
+      if (!id || this.transfers.has(id)) continue;
+      const status = String(t.status ?? '');
+      if (['Closed', 'Cancelled', 'Received'].includes(status)) continue;
+      this.transfers.set(id, { transferId: id, from: t.from ?? t.fromWarehouse, to: t.to ?? t.toWarehouse, status, itemCount: t.itemCount || t.quantity || 0, eta: t.eta ?? null });
+    }
     this.render();
   }
 
@@ -144,7 +148,7 @@ function normaliseBacklog(json) {
     const code = row.warehouse ?? row.code;
     if (!code) continue;
     const stages = row.stages ?? row.backlog ?? row.byStage;
-    if (Array.isArray(stages)) result.set(code, stages.map(s => ({ label: words(s.stage ?? s.name), count: s.count ?? s.backlog ?? 0 })));
+    if (Array.isArray(stages)) result.set(code, stages.map(s => ({ label: words(s.stage ?? s.name), count: s.items ?? s.count ?? 0 })));
     else if (stages && typeof stages === 'object') result.set(code, Object.entries(stages).map(([k, v]) => ({ label: words(k), count: typeof v === 'number' ? v : v?.count ?? 0 })));
   }
   return result.size ? result : null;

@@ -10,7 +10,15 @@ namespace Tracking.Grains.Interfaces.Locations;
 /// </summary>
 public interface ILocationGrain : IGrainWithStringKey
 {
+    [AlwaysInterleave]
     Task<LocationContents> GetContentsAsync();
+
+    /// <summary>
+    /// The items held here with this SKU (case-insensitive), by id, at most <paramref name="limit"/>. Lets a SKU search
+    /// visit the few locations of a warehouse instead of every item grain (a location holds at most its capacity).
+    /// </summary>
+    [ReadOnly]
+    Task<IReadOnlyList<LocationItem>> FindBySkuAsync(string sku, int limit);
 
     /// <summary>Idempotent: the item is here, as described. Replaces any earlier entry and consumes its reservation.</summary>
     Task PlaceAsync(LocationItem item);
@@ -24,10 +32,8 @@ public interface ILocationGrain : IGrainWithStringKey
     Task ReleaseReservationAsync(string itemId);
 
     /// <summary>
-    /// Interleaves: a warehouse activating asks all its locations for their summaries while a location's flush timer may
-    /// be waiting on that same warehouse (ReportAsync); without interleaving the two waited on each other until the
-    /// 30 s call timeout, stalling every item that touched the location (found by the ingest benchmark). A read of
-    /// in-memory state, so answering mid-flush is safe.
+    /// Interleaves: a warehouse grain activating asks its locations for summaries while a location may be waiting
+    /// on that warehouse to take its periodic report; a queued read would deadlock them.
     /// </summary>
     [AlwaysInterleave]
     Task<LocationSummary> GetSummaryAsync();

@@ -195,7 +195,9 @@ public sealed partial class TransferGrain(
         var transfer = Current;
         if (transfer.Status == TransferStatus.InTransit)
         {
-            transfer = Step(transfer with { ArrivedAt = DateTimeOffset.UtcNow }, TransferStatus.Arrived, command.Actor, "arrival confirmed by hand");
+            transfer = Step(transfer with { ArrivedAt = DateTimeOffset.UtcNow, Overdue = false }, TransferStatus.Arrived, command.Actor, "arrival confirmed by hand");
+            await GrainFactory.GetGrain<IAlertsGrain>(transfer.To).ClearAsync(OverdueAlertId);
+            await ForgetReminderAsync();
         }
 
         TransferLifecycle.EnsureCanMove(Id, transfer.Status, TransferStatus.Received);

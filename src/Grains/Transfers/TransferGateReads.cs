@@ -1,0 +1,47 @@
+using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Transfers;
+using Tracking.Grains.Interfaces.Warehouses;
+
+namespace Tracking.Grains.Transfers;
+
+/// <summary>
+/// What an RFID gate does with an item it saw (after deduplication): observe it, and at a dock gate let the item's
+/// transfer see the read too. An outbound read of a staged item confirms its departure; an inbound read of an item
+/// coming from another warehouse confirms its arrival (the transfer then brings the item into the destination's flow).
+/// Gates call this instead of <see cref="IReturnedItemGrain.ObserveAsync"/>; it calls the item once either way.
+/// </summary>
+public static class TransferGateReads
+{
+    public static async Task<ItemSnapshot> ObserveAtGateAsync(this IGrainFactory grains, GateKind kind, string itemId, ObserveItem command)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(command);
+        var item = grains.GetGrain<IReturnedItemGrain>(itemId);
+        if (kind == GateKind.DockIn
+            && await item.GetAsync() is { TransferId: { } inbound } before
+            && !Same(before.Warehouse, command.Warehouse))
+        {
+            await grains.GetGrain<ITransferGrain>(inbound).RecordDockReadAsync(Read(itemId, kind, command));
+
+            // The transfer may have had nothing to do with this read (e.g. it was cancelled): then it is a plain observation.
+            if (await item.GetAsync() is { } after && Same(after.Warehouse, command.Warehouse))
+            {
+                return after;
+            }
+        }
+
+        var observed = await item.ObserveAsync(command);
+        if (kind == GateKind.DockOut && observed.TransferId is { } outbound && Same(observed.Warehouse, command.Warehouse))
+        {
+            await grains.GetGrain<ITransferGrain>(outbound).RecordDockReadAsync(Read(itemId, kind, command));
+            return await item.GetAsync() ?? observed;
+        }
+
+        return observed;
+    }
+
+    private static TransferDockRead Read(string itemId, GateKind kind, ObserveItem command) =>
+        new(itemId, command.Warehouse, command.Location, command.DeviceId, kind, command.ObservedAt);
+
+    private static bool Same(string? a, string? b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+}
