@@ -37,7 +37,12 @@ public sealed class MqttOptions
     /// <summary>Stable per silo so the persistent session survives restarts. Default: tracking-{machine}-{silo port}.</summary>
     public string? ClientId { get; set; }
 
-    /// <summary>MQTT 5 shared subscription group: silos in one group split device traffic. Empty = every silo gets everything.</summary>
+    /// <summary>
+    /// MQTT 5 shared subscription group: silos in one group split device traffic. Empty = a plain subscription (every
+    /// silo gets everything). Caveat: Mosquitto 2.0 does not restore shared subscriptions from its persistence file,
+    /// so QoS 1 messages published between a broker restart and the bridge's resubscribe are dropped in shared mode;
+    /// a single silo that must lose nothing across broker restarts should use a plain subscription.
+    /// </summary>
     public string? SharedSubscriptionGroup { get; set; } = "tracking";
 
     /// <summary>Larger device payloads are dead-lettered unread.</summary>

@@ -29,6 +29,8 @@ public static class DeviceTimestamp
             s = string.Concat(s.AsSpan(0, s.Length - 2), ":", s.AsSpan(s.Length - 2));
         }
 
-        return DateTimeOffset.TryParseExact(s, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value);
+        // Without a zone a device time is ambiguous: refuse it rather than guess.
+        var zoned = s.EndsWith('Z') || (s.Length > 6 && s[^6] is '+' or '-' && s[^3] == ':');
+        return zoned && DateTimeOffset.TryParseExact(s, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value);
     }
 }

@@ -39,4 +39,5 @@ public sealed record AgvSnapshot(
     [property: Id(10)] string? OrderId,
     [property: Id(11)] IReadOnlyList<string> Errors,
     [property: Id(12)] DateTimeOffset? LastUpdate,
-    [property: Id(13)] string? LastNodeId);
+    [property: Id(13)] string? LastNodeId,
+    [property: Id(14)] long StatesIgnored = 0);

@@ -10,6 +10,7 @@ namespace Tracking.Grains.Interfaces.Locations;
 /// </summary>
 public interface ILocationGrain : IGrainWithStringKey
 {
+    [AlwaysInterleave]
     Task<LocationContents> GetContentsAsync();
 
     /// <summary>

@@ -61,6 +61,7 @@ public sealed partial class AgvGrain(
         if (!_filter.Accept(report.HeaderId, report.Timestamp))
         {
             DeviceMetrics.AgvStatesIgnored.Add(1);
+            _snapshot = _snapshot with { StatesIgnored = _snapshot.StatesIgnored + 1 };
             LogStale(logger, AgvId, report.HeaderId);
             return;
         }

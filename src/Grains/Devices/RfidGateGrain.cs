@@ -19,12 +19,12 @@ namespace Tracking.Grains.Devices;
 public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGateOptions> options, ILogger<RfidGateGrain> logger)
     : Grain, IRfidGateGrain
 {
-    private const int MaxPendingObservations = 10_000;
+    private const int MaxInFlightTags = 5_000;
     private const int MaxObservationAttempts = 30;
     private static readonly TimeSpan SummaryInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly ReadRate _rate = new();
-    private readonly Queue<PendingObservation> _pending = new();
+    private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private WarehouseDefinition _warehouse = null!;
     private ReaderDefinition _reader = null!;
     private RfidDeduplicator _dedup = null!;
@@ -63,6 +63,7 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
 
         var changes = _dedup.Apply(batch.Reads, now);
         await ObserveAsync(changes);
+
         await PublishChangesAsync(changes);
         if (now - _lastSummary >= SummaryInterval && batch.Reads.Count > 0)
         {
@@ -127,54 +128,73 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     {
         var departed = _dedup.Expire(DateTimeOffset.UtcNow);
         await PublishChangesAsync(departed);
-        if (_pending.Count > 0)
+    }
+
+    /// <summary>
+    /// Starts the item calls without holding the gate's turn for them, so the gate keeps taking reads while items
+    /// store their changes. Calls for one tag are chained so an arrival always reaches the item before a zone change.
+    /// Too many tags in flight and the gate waits: the bridge lane slows down instead of memory growing.
+    /// </summary>
+    private async Task ObserveAsync(IReadOnlyList<TagChange> changes)
+    {
+        foreach (var change in changes.Where(c => c.Kind is TagChangeKind.Arrived or TagChangeKind.ZoneChanged))
         {
-            var retry = _pending.ToArray();
-            _pending.Clear();
-            await Task.WhenAll(retry.Select(p => ObserveOneAsync(p.Epc, p.Command, p.Attempt + 1)));
+            var command = new ObserveItem(_warehouse.Code, change.Location!, ReaderId, change.ObservedAt);
+            var previous = _inFlight.GetValueOrDefault(change.Epc) ?? Task.CompletedTask;
+            _inFlight[change.Epc] = ChainAsync(previous, change.Epc, command);
+        }
+
+        if (_inFlight.Count > MaxInFlightTags)
+        {
+            await Task.WhenAll(_inFlight.Values.ToArray());
         }
     }
 
-    private Task ObserveAsync(IReadOnlyList<TagChange> changes)
+    private async Task ChainAsync(Task previous, string epc, ObserveItem command)
     {
-        if (changes.Count == 0)
+#pragma warning disable VSTHRD003 // The previous call of the chain was started by this grain, on its own scheduler.
+        await previous;
+#pragma warning restore VSTHRD003
+        await ObserveWithRetryAsync(epc, command);
+        if (_inFlight.TryGetValue(epc, out var current) && current.IsCompleted)
         {
-            return Task.CompletedTask;
+            _inFlight.Remove(epc);
         }
-
-        return Task.WhenAll(changes
-            .Where(c => c.Kind is TagChangeKind.Arrived or TagChangeKind.ZoneChanged)
-            .Select(c => ObserveOneAsync(c.Epc, new ObserveItem(_warehouse.Code, c.Location!, ReaderId, c.ObservedAt))));
     }
 
-    private async Task ObserveOneAsync(string epc, ObserveItem command, int attempt = 1)
+    private async Task ObserveWithRetryAsync(string epc, ObserveItem command)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            // Dock gates also tell the item's transfer (departure / arrival); other gates just observe.
-            await GrainFactory.ObserveAtGateAsync(_reader.Kind, epc, command);
-        }
-        catch (DomainException ex)
-        {
-            // The item's lifecycle said no (e.g. a finished item passing a gate): nothing to retry.
-            DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "rejected"));
-            LogRejected(logger, epc, ReaderId, ex.Code, ex.Message);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Transient (silo moving, storage hiccup): keep the change and try again on the next tick.
-            DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
-            if (attempt < MaxObservationAttempts && _pending.Count < MaxPendingObservations)
+            try
             {
-                _pending.Enqueue(new PendingObservation(epc, command, attempt));
+                // Dock gates also tell the item's transfer (departure / arrival); other gates just observe.
+                await GrainFactory.ObserveAtGateAsync(_reader.Kind, epc, command);
+                return;
+            }
+            catch (DomainException ex)
+            {
+                // The item's lifecycle said no (e.g. a finished item passing a gate): nothing to retry.
+                DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "rejected"));
+                LogRejected(logger, epc, ReaderId, ex.Code, ex.Message);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Transient (silo moving, storage hiccup): try again shortly, in order with this tag's later changes.
+                DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
+                if (attempt >= MaxObservationAttempts)
+                {
+                    LogObserveDropped(logger, ex, epc, ReaderId, attempt);
+                    return;
+                }
+
                 if (attempt == 1)
                 {
                     LogObserveFailed(logger, ex, epc, ReaderId);
                 }
-            }
-            else
-            {
-                LogObserveDropped(logger, ex, epc, ReaderId, attempt);
+
+                await Task.Delay(TimeSpan.FromSeconds(1));
             }
         }
     }
@@ -216,6 +236,4 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Observation of item {Epc} by reader {ReaderId} dropped after {Attempts} attempts")]
     private static partial void LogObserveDropped(ILogger logger, Exception ex, string epc, string readerId, int attempts);
-
-    private sealed record PendingObservation(string Epc, ObserveItem Command, int Attempt);
 }
