@@ -174,7 +174,8 @@ export class FloorMap {
       const y = Number(node.g.dataset.y);
       const crowd = placed.filter(p => Math.hypot(p.x - x, p.y - y) < 1.5).length;
       placed.push({ x, y });
-      node.g.style.transform = `translate(${x + crowd * 2.4}px, ${y}px)`;
+      const dx = crowd === 0 ? 0 : (crowd % 2 ? -1 : 1) * Math.ceil(crowd / 2) * 3.6; // alternate sides, labels apart
+      node.g.style.transform = `translate(${x + dx}px, ${y}px)`;
     }
   }
 

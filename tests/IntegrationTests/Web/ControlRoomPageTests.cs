@@ -24,7 +24,7 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
     [Fact]
     public async Task A_watcher_sees_a_gate_read_from_the_broker_raise_the_dock_count_and_an_agv_state_move_its_marker()
     {
-        await using var devices = await FloorDevices.ConnectAsync();
+        await using var devices = await FloorDevices.ConnectAsync(Host);
         await devices.WaitUntilBridgedAsync(Host);
         await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
         var page = browser.Page;
