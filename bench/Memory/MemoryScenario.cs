@@ -59,7 +59,9 @@ public sealed class MemoryScenario : IScenario
         result.Row("activations added (Orleans' count)", active, "");
         result.Row("RSS / GC heap with no item active (MiB)", $"{empty.ResidentBytes / 1048576.0:0} / {empty.HeapBytes / 1048576.0:0}", "");
         result.Row("RSS / GC heap with the items active (MiB)", $"{full.ResidentBytes / 1048576.0:0} / {full.HeapBytes / 1048576.0:0}", "");
-        result.Row("**RSS per active item**", $"{rssPerItem / 1024:0.00} KiB", $"≤ 10 KiB: {ScenarioResult.Verdict(rssPerItem <= 10 * 1024)}");
+        // The GC hands memory back to the OS on its own schedule: a shrinking RSS says nothing about the items.
+        result.Row("**RSS per active item**", $"{rssPerItem / 1024:0.00} KiB",
+            rssPerItem > 0 ? $"≤ 10 KiB: {ScenarioResult.Verdict(rssPerItem <= 10 * 1024)}" : "not measurable this run: RSS fell while the GC returned registration garbage to the OS");
         result.Row("**GC heap per active item**", $"{heapPerItem / 1024:0.00} KiB", $"≤ 10 KiB: {ScenarioResult.Verdict(heapPerItem <= 10 * 1024)}");
         result.Row("registration rate (durable events/s, 256 callers)", registered / registerSeconds, "");
         result.Check(registered == s.MemoryRegistered, $"only {registered} of {s.MemoryRegistered} items registered");
