@@ -13,7 +13,7 @@ namespace Tracking.Grains.Devices;
 
 /// <summary>
 /// One RFID reader (key = reader id). Deduplicates raw reads with <see cref="RfidDeduplicator"/> and tells item grains
-/// only about arrivals and zone changes. Its state is transient on purpose (see docs/decisions/0001-rfid-dedup-rules.md):
+/// only about arrivals and zone changes. Its state is transient on purpose (see docs/decisions/0004-rfid-dedup-rules.md):
 /// after a restart a tag still in the field is observed once more at the same place, which the item treats as no change.
 /// </summary>
 public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGateOptions> options, ILogger<RfidGateGrain> logger)
