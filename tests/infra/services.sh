@@ -3,6 +3,7 @@
 # temporary folder. Installs them from Debian packages first when they are missing.
 #   eval "$(tests/infra/services.sh up /tmp/tracking-infra)"   # prints the environment the tests read
 #   tests/infra/services.sh down /tmp/tracking-infra
+# TRACKING_INFRA_FSYNC=on keeps PostgreSQL's fsync on (durability figures in bench/run.sh); off by default for tests.
 set -euo pipefail
 
 cmd=${1:-}
@@ -64,9 +65,12 @@ up() {
   mkdir -p "$dir/pg"
   [[ $(id -u) -eq 0 ]] && chown postgres "$dir/pg"
   as_postgres "$bin/initdb" -D "$dir/pg/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1
-  # fsync off: test data is thrown away; durability is exercised through the same code paths.
+  # fsync off: test data is thrown away; durability is exercised through the same code paths. Benchmarks that
+  # report durable throughput turn it on (TRACKING_INFRA_FSYNC=on) so a commit really waits for the disk.
+  local fsync=off
+  [[ "${TRACKING_INFRA_FSYNC:-off}" == "on" ]] && fsync=on
   as_postgres "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" -w -t 60 start \
-    -o "-p $pgport -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c shared_buffers=256MB" >&2
+    -o "-p $pgport -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=300 -c shared_buffers=256MB" >&2
   echo "$pgport" > "$dir/pg.port"
 
   mqport=$(free_port)

@@ -26,6 +26,17 @@ export class FloorMap {
     }
     this.drawStatic();
     container.replaceChildren(this.svg);
+    this.fitZoneNames();
+  }
+
+  // A long name in a narrow zone would run into its count: shrink that name (measured once the SVG is laid out).
+  fitZoneNames() {
+    for (const { g, zone } of this.zoneNodes.values()) {
+      const name = g.querySelector('.zone-name');
+      const length = name.getComputedTextLength?.() ?? 0;
+      const room = zone.area.width - 1.4 - 3.4; // margins and a three-digit count
+      if (length > room && room > 0) name.style.fontSize = `${Math.max(0.6, 1.05 * room / length).toFixed(2)}px`;
+    }
   }
 
   drawStatic() {
@@ -33,7 +44,7 @@ export class FloorMap {
     for (const zone of zones) {
       const a = zone.area;
       const color = zoneColors[zone.type] ?? '#8b949e';
-      const count = el('text', { class: 'zone-count', x: a.x + a.width - 0.8, y: a.y + 2.4, 'text-anchor': 'end', text: '0' });
+      const count = el('text', { class: 'zone-count', x: a.x + a.width - 0.6, y: a.y + 1.75, 'text-anchor': 'end', text: '0' });
       const g = el('g', { class: 'zone', 'data-zone': zone.code, style: `--zone:${color}` },
         el('rect', { x: a.x, y: a.y, width: a.width, height: a.height, rx: 0.5 }),
         el('text', { class: 'zone-name', x: a.x + 0.7, y: a.y + 1.6, text: zone.name }),
@@ -52,8 +63,16 @@ export class FloorMap {
       this.layers.locations.append(g);
       this.locationNodes.set(location.code, { g, rect, title, location });
     }
+    const homes = new Set(this.layout.agvs.map(a => a.homeNode));
     for (const node of agvNodes) {
       this.layers.paths.append(el('circle', { class: 'agv-node', cx: node.x, cy: node.y, r: 0.22 }));
+      // Where idle AGVs park and charge: labelled, or a lone dot outside every zone puzzles people.
+      if (homes.has(node.nodeId)) {
+        this.layers.paths.append(el('g', { class: 'agv-home' },
+          el('circle', { cx: node.x, cy: node.y, r: 1.3 }),
+          el('text', { x: node.x, y: node.y + 2.3, 'text-anchor': 'middle', text: 'AGV home' }),
+          el('title', { text: `${node.nodeId}: AGV parking and charging` })));
+      }
     }
     for (const reader of readers) {
       const g = el('g', { class: `gate gate-${reader.kind}`, 'data-reader': reader.readerId, transform: `translate(${reader.x} ${reader.y})` },
@@ -131,10 +150,9 @@ export class FloorMap {
       node = { g, body, battery, task, title, rot: g.firstChild };
       this.agvNodes.set(agv.agvId, node);
     }
-    // CSS transforms on SVG use user units, and transition between positions smoothly.
-    node.g.style.transform = `translate(${agv.x}px, ${agv.y}px)`;
     node.g.dataset.x = agv.x;
     node.g.dataset.y = agv.y;
+    this.spreadAgvs();
     node.rot.style.transform = `rotate(${(agv.theta ?? 0) * 180 / Math.PI}deg)`;
     const state = agv.availability ?? 'Unknown';
     node.g.dataset.state = state;
@@ -145,6 +163,20 @@ export class FloorMap {
     node.task.textContent = !agv.taskId ? '' : agv.taskId.length > 12 ? `…${agv.taskId.slice(-8)}` : agv.taskId;
     node.title.textContent = `${agv.agvId}\n${state}${agv.batteryCharge != null ? ` · battery ${Math.round(charge)}%` : ''}` +
       `${agv.charging ? ' (charging)' : ''}${agv.taskId ? `\ntask ${agv.taskId}` : ''}${agv.errors?.length ? `\n${agv.errors.join(', ')}` : ''}`;
+  }
+
+  // AGVs parked on the same node would hide each other: draw them side by side (data-x/y keep the reported position).
+  // CSS transforms on SVG use user units, and transition between positions smoothly.
+  spreadAgvs() {
+    const placed = [];
+    for (const node of this.agvNodes.values()) {
+      const x = Number(node.g.dataset.x);
+      const y = Number(node.g.dataset.y);
+      const crowd = placed.filter(p => Math.hypot(p.x - x, p.y - y) < 1.5).length;
+      placed.push({ x, y });
+      const dx = crowd === 0 ? 0 : (crowd % 2 ? -1 : 1) * Math.ceil(crowd / 2) * 3.6; // alternate sides, labels apart
+      node.g.style.transform = `translate(${x + dx}px, ${y}px)`;
+    }
   }
 
   setTasks(tasks) {

@@ -1,20 +1,33 @@
 import { getJson } from './api.js';
 import { clock, el, words } from './format.js';
 
-// Search by EPC / serial, RMA or SKU; shows the item (and its chain of custody) in the drawer.
+const RMA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+// Search by EPC / serial, RMA or SKU; shows the item (and its chain of custody), the RMA's items or the SKU's items
+// in the drawer. Each lookup is a bounded API call (see docs/decisions/item-search.md); a query that cannot be an id
+// of that kind is not sent as one.
 export async function search(query, { showDrawer, openItem }) {
   const q = query.trim();
   if (!q) return;
   showDrawer(el('p', { class: 'muted', text: `Searching ${q}…` }));
   try {
-    const item = await getJson(`/api/items/${encodeURIComponent(q.toUpperCase())}`) ?? await getJson(`/api/items/${encodeURIComponent(q)}`);
-    if (item) { await openItem(item); return; }
-    const rma = await getJson(`/api/rmas/${encodeURIComponent(q)}`);
-    if (rma) { showDrawer(rmaView(rma, openItem)); return; }
-    const bySku = await getJson(`/api/items?sku=${encodeURIComponent(q)}`);
-    const list = Array.isArray(bySku) ? bySku : bySku?.items;
-    if (list?.length) { showDrawer(listView(`SKU ${q}`, list, openItem)); return; }
-    showDrawer(el('p', { class: 'muted', text: `No item, RMA or SKU matches “${q}”.` }));
+    if (!q.includes('/') && q.length <= 128) {
+      const item = await getJson(`/api/items/${encodeURIComponent(q)}`) ?? await getJson(`/api/items/${encodeURIComponent(q.toUpperCase())}`);
+      if (item) { await openItem(item); return; }
+    }
+    if (RMA_ID.test(q)) {
+      const rma = await getJson(`/api/rmas/${encodeURIComponent(q)}`);
+      if (rma) {
+        const found = await getJson(`/api/items?rma=${encodeURIComponent(rma.rmaId)}&limit=200`);
+        showDrawer(rmaView(rma, found, openItem));
+        return;
+      }
+    }
+    if (q.length <= 64) {
+      const found = await getJson(`/api/items?sku=${encodeURIComponent(q)}`);
+      if (found?.items?.length) { showDrawer(listView(`SKU ${q}`, found, openItem)); return; }
+    }
+    showDrawer(el('p', { class: 'muted', text: `No item, RMA or SKU on the floor matches “${q}”.` }));
   } catch (error) {
     showDrawer(el('p', { class: 'error', text: `Search failed: ${error.message}` }));
   }
@@ -41,17 +54,29 @@ export async function itemView(item, highlighted) {
       : el('p', { class: 'muted', text: 'No history available.' }));
 }
 
-function rmaView(rma, openItem) {
+function rmaView(rma, found, openItem) {
   const lines = rma.lines ?? [];
-  return el('div', {}, el('h2', { text: `RMA ${rma.rmaId ?? rma.id ?? ''}` }),
-    el('p', { class: 'muted', text: [rma.orderReference, rma.channel, rma.expectedWarehouse].filter(Boolean).join(' · ') }),
+  return el('div', { class: 'rma-view', 'data-rma': rma.rmaId },
+    el('h2', { text: `RMA ${rma.rmaId}` }),
+    el('p', {}, el('span', { class: 'pill', text: words(rma.status) }),
+      el('span', { class: 'muted', text: ` ${[rma.orderReference, rma.channel, `expected at ${rma.expectedWarehouse}`].filter(Boolean).join(' · ')}` })),
+    el('h3', { text: 'Lines' }),
     el('ul', { class: 'result-list' }, ...lines.map(line => el('li', {},
-      el('b', { text: line.sku ?? '' }), el('span', { text: ` × ${line.quantity ?? 1} ` }),
-      (line.epc ?? line.serial) ? el('button', { class: 'link', type: 'button', text: line.epc ?? line.serial, onclick: () => openItem({ itemId: line.epc ?? line.serial }) }) : null))));
+      el('b', { text: line.line.sku }),
+      el('span', { class: 'muted', text: ` ${line.received} of ${line.line.quantity} received · ${words(line.line.reasonCode)}` })))),
+    el('h3', { text: 'Items' }),
+    found?.items?.length ? itemList(found, openItem) : el('p', { class: 'muted', text: 'No unit received or announced yet.' }));
 }
 
-function listView(title, items, openItem) {
-  return el('div', {}, el('h2', { text: title }), el('ul', { class: 'result-list' }, ...items.map(i => el('li', {},
-    el('button', { class: 'link', type: 'button', text: i.itemId, onclick: () => openItem(i) }),
-    el('span', { class: 'muted', text: ` ${words(i.status)} · ${i.warehouse ?? ''} ${i.location ?? ''}` })))));
+function listView(title, found, openItem) {
+  return el('div', {}, el('h2', { text: title }), itemList(found, openItem));
+}
+
+function itemList(found, openItem) {
+  return el('div', {},
+    el('ul', { class: 'result-list' }, ...found.items.map(i => el('li', { 'data-result': i.itemId },
+      el('button', { class: 'link mono', type: 'button', text: i.itemId, onclick: () => openItem(i) }),
+      el('span', { class: `pill st-${i.status}`, text: words(i.status) }),
+      el('span', { class: 'muted', text: [i.warehouse, i.location].filter(Boolean).join(' / ') })))),
+    found.truncated ? el('p', { class: 'muted', text: `Showing the first ${found.items.length}; narrow the search to see the rest.` }) : null);
 }

@@ -156,7 +156,14 @@ export class WarehousePage {
     this.moveList.replaceChildren(...(this.moves.length ? this.moves.map(m => el('li', { class: 'move' },
       el('span', { class: 'when muted', text: clock(m.at) }),
       el('button', { class: 'item link', type: 'button', text: shortId(m.itemId), title: m.itemId, 'data-item': m.itemId }),
-      el('span', { class: 'route', text: `${m.from ?? '·'} → ${m.to ?? '·'}` }),
-      el('span', { class: 'status muted', text: words(m.status) }))) : [el('li', { class: 'muted calm', text: 'Waiting for item movements' })]));
+      el('span', { class: `pill st-${m.status}`, text: words(m.status) }),
+      el('span', { class: 'route', text: route(m) }))) : [el('li', { class: 'muted calm', text: 'Waiting for item movements' })]));
   }
+}
+
+// "DOCK-IN-01 → INSP-02"; an item that came from nowhere here (arrived, received) or left the warehouse says so.
+function route(move) {
+  if (move.from && move.to) return move.from === move.to ? `at ${move.to}` : `${move.from} → ${move.to}`;
+  if (move.to) return `→ ${move.to}`;
+  return move.from ? `${move.from} → (left)` : '';
 }

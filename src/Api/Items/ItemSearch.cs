@@ -17,7 +17,7 @@ namespace Tracking.Api.Items;
 /// item. By RMA it reads that one RMA grain's lines (received units and announced serials). By SKU it asks the
 /// locations of the warehouse (or of every warehouse) for that SKU: work grows with the site's layout and the result
 /// limit, never with the number of items. Items that are on no location (announced but not arrived, in a truck between
-/// warehouses) are found by their RMA. See docs/decisions/item-search.md.
+/// warehouses) are found by their RMA. See docs/decisions/0007-item-search.md.
 /// </summary>
 public static class ItemSearch
 {

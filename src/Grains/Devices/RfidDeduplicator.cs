@@ -2,7 +2,7 @@ using Tracking.Grains.Interfaces.Devices;
 
 namespace Tracking.Grains.Devices;
 
-/// <summary>Tuning of <see cref="RfidDeduplicator"/>. See docs/decisions/0001-rfid-dedup-rules.md.</summary>
+/// <summary>Tuning of <see cref="RfidDeduplicator"/>. See docs/decisions/0004-rfid-dedup-rules.md.</summary>
 public sealed record RfidDedupSettings(
     TimeSpan DepartureSilence,
     double HysteresisDb,

@@ -12,7 +12,7 @@ public sealed class DeviceToHubTests(LiveHostFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task A_zebra_read_published_to_the_broker_arrives_as_a_delta_with_the_gate_read_the_move_and_the_new_dock_count()
     {
-        await using var devices = await FloorDevices.ConnectAsync();
+        await using var devices = await FloorDevices.ConnectAsync(Host);
         await devices.WaitUntilBridgedAsync(Host);
         await using var client = await LiveTestClient.ConnectAsync(Host, "viewer-key");
         var snapshot = await client.JoinWarehouseAsync("AMS1");
@@ -52,7 +52,7 @@ public sealed class DeviceToHubTests(LiveHostFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task A_vda5050_state_published_to_the_broker_arrives_as_the_agvs_new_position_battery_and_availability()
     {
-        await using var devices = await FloorDevices.ConnectAsync();
+        await using var devices = await FloorDevices.ConnectAsync(Host);
         await devices.WaitUntilBridgedAsync(Host);
         await using var client = await LiveTestClient.ConnectAsync(Host, "viewer-key");
         await client.JoinWarehouseAsync("BER1");

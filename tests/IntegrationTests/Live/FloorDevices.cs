@@ -11,7 +11,8 @@ namespace Tracking.IntegrationTests.Live;
 /// <summary>
 /// RFID readers and AGVs played by a test over the real test Mosquitto, sending what real devices send (the shapes of
 /// the protocol samples: Zebra IoT Connector events, VDA 5050 2.1 state), so the live-map tests cover the whole path
-/// broker → bridge → gate/AGV grain → stream → hub.
+/// broker → bridge → gate/AGV grain → stream → hub. Topics use the host's configured prefixes (default <c>tracking/rfid</c>,
+/// <c>uagv/v2</c>), so each test host has its own devices on the shared broker.
 /// </summary>
 public sealed class FloorDevices : IAsyncDisposable
 {
@@ -19,9 +20,18 @@ public sealed class FloorDevices : IAsyncDisposable
     private readonly Dictionary<string, long> _headerIds = new(StringComparer.Ordinal);
     private long _eventNum;
 
-    private FloorDevices(IMqttClient client) => _client = client;
+    private readonly string _rfidPrefix;
+    private readonly string _agvPrefix;
 
-    public static async Task<FloorDevices> ConnectAsync()
+    private FloorDevices(IMqttClient client, string rfidPrefix, string agvPrefix)
+    {
+        _client = client;
+        _rfidPrefix = rfidPrefix;
+        _agvPrefix = agvPrefix;
+    }
+
+    /// <summary>Devices of <paramref name="host"/>'s site, on the topic prefixes that host's bridge subscribes to.</summary>
+    public static async Task<FloorDevices> ConnectAsync(TrackingHost host)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MqttClientOptionsBuilder()
@@ -31,7 +41,10 @@ public sealed class FloorDevices : IAsyncDisposable
             .WithCleanStart(true)
             .WithTimeout(TimeSpan.FromSeconds(5))
             .Build());
-        return new FloorDevices(client);
+        return new FloorDevices(
+            client,
+            host.Settings.GetValueOrDefault("Tracking:Mqtt:RfidTopicPrefix", "tracking/rfid"),
+            host.Settings.GetValueOrDefault("Tracking:Mqtt:AgvTopicPrefix", "uagv/v2"));
     }
 
     /// <summary>A new SGTIN-96-shaped EPC nobody has seen (header 0x30), so a test's item cannot collide with another's.</summary>
@@ -45,7 +58,7 @@ public sealed class FloorDevices : IAsyncDisposable
     public async Task WaitUntilBridgedAsync(TrackingHost host)
     {
         var deadLetters = host.Services.GetRequiredService<IDeadLetterLog>();
-        var probe = $"tracking/rfid/PROBE-{Guid.NewGuid():N}/events";
+        var probe = $"{_rfidPrefix}/PROBE-{Guid.NewGuid():N}/events";
         var bridged = await Storage.Eventually.HoldsAsync(
             async () =>
             {
@@ -79,7 +92,7 @@ public sealed class FloorDevices : IAsyncDisposable
                 ["reads"] = 1,
             },
         };
-        return PublishAsync($"tracking/rfid/{readerId}/events", evt.ToJsonString(), MqttQualityOfServiceLevel.AtLeastOnce);
+        return PublishAsync($"{_rfidPrefix}/{readerId}/events", evt.ToJsonString(), MqttQualityOfServiceLevel.AtLeastOnce);
     }
 
     /// <summary>
@@ -116,7 +129,7 @@ public sealed class FloorDevices : IAsyncDisposable
         };
 
         // VDA 5050 sends state at QoS 0.
-        return PublishAsync($"uagv/v2/{manufacturer}/{serial}/state", state.ToJsonString(), MqttQualityOfServiceLevel.AtMostOnce);
+        return PublishAsync($"{_agvPrefix}/{manufacturer}/{serial}/state", state.ToJsonString(), MqttQualityOfServiceLevel.AtMostOnce);
     }
 
     public async ValueTask DisposeAsync()

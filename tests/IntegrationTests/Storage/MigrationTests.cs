@@ -70,7 +70,7 @@ public sealed class MigrationTests : IAsyncLifetime
         var secondRun = await RunSiloAsync("migrate");
 
         Assert.Equal(0, firstRun.ExitCode);
-        Assert.Contains("Applied: 0001_orleans_clustering, 0002_orleans_persistence, 0003_orleans_reminders", firstRun.Output, StringComparison.Ordinal);
+        Assert.Contains("Applied: 0001_orleans_clustering, 0002_orleans_persistence, 0003_orleans_reminders, 0004_grain_state_indexed_lookup", firstRun.Output, StringComparison.Ordinal);
         Assert.Equal(0, secondRun.ExitCode);
         Assert.Contains("Schema is current.", secondRun.Output, StringComparison.Ordinal);
         Assert.NotEmpty(await InstalledQueryKeysAsync());

@@ -24,7 +24,7 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
     [Fact]
     public async Task A_watcher_sees_a_gate_read_from_the_broker_raise_the_dock_count_and_an_agv_state_move_its_marker()
     {
-        await using var devices = await FloorDevices.ConnectAsync();
+        await using var devices = await FloorDevices.ConnectAsync(Host);
         await devices.WaitUntilBridgedAsync(Host);
         await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
         var page = browser.Page;
@@ -44,7 +44,7 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await page.WaitForFunctionAsync($"() => document.querySelector(\"[data-zone='DOCK-IN'] .zone-count\").textContent === '{before + 1}'");
         await page.WaitForSelectorAsync("[data-reader='CHI1-GATE-IN'][data-flashes]");
         await page.WaitForSelectorAsync($".move-list [data-item='{epc}']");
-        Assert.Equal("· → DOCK-IN-01", await TextAsync(page, $".move-list li:has([data-item='{epc}']) .route"));
+        Assert.Equal("→ DOCK-IN-01", await TextAsync(page, $".move-list li:has([data-item='{epc}']) .route"));
 
         // An AGV publishes a VDA 5050 state with its position on this warehouse's map: its marker moves there.
         await devices.AgvStateAsync("acme/CHI1-AGV-01", "CHI1", 25, 20, battery: 64);
@@ -63,6 +63,29 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await page.WaitForSelectorAsync("g.agv[data-agv='acme/CHI1-AGV-02'] .agv-battery.low");
         await page.WaitForTimeoutAsync(600); // let the marker's transition finish before the picture
         await browser.ScreenshotAsync("control-room-1366x768.png");
+        Assert.Empty(browser.PageErrors);
+    }
+
+    [Fact]
+    public async Task Searching_a_sku_lists_its_items_and_opening_one_goes_to_its_warehouse_highlights_its_location_and_shows_its_history()
+    {
+        await Host.Grains.GetGrain<IReturnedItemGrain>("LP-WEB-SEARCH-1")
+            .ReceiveAsync(new ReceiveItem("AMS1", "DOCK-IN-02", Grains.Interfaces.Common.Actor.User("operator"), null, "SKU-WEB-SEARCH"));
+        await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
+        var page = browser.Page;
+        await SignInAsync(page);
+        await page.ClickAsync("a[data-route='w/NYC1']");
+        await page.WaitForSelectorAsync("section.wh-page[data-warehouse='NYC1']");
+
+        await page.FillAsync("#search-input", "sku-web-search");
+        await page.PressAsync("#search-input", "Enter");
+        await page.ClickAsync("#drawer [data-result='LP-WEB-SEARCH-1'] button");
+
+        await page.WaitForSelectorAsync("#drawer .item-view[data-item='LP-WEB-SEARCH-1']");
+        await page.WaitForSelectorAsync("section.wh-page[data-warehouse='AMS1'] [data-location='DOCK-IN-02'].highlight");
+        Assert.Contains("received", await TextAsync(page, "#drawer .timeline"), StringComparison.Ordinal);
+        Assert.Contains("SKU-WEB-SEARCH", await TextAsync(page, "#drawer dl"), StringComparison.Ordinal);
+        await browser.ScreenshotAsync("search-sku-1366x768.png");
         Assert.Empty(browser.PageErrors);
     }
 

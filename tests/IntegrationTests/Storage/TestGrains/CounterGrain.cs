@@ -1,7 +1,10 @@
+using Orleans.Placement;
 using Orleans.Runtime;
 
 namespace Tracking.IntegrationTests.Storage.TestGrains;
 
+// Local placement: the cluster tests need to know which silo holds an activation, whatever the silos' load.
+[PreferLocalPlacement]
 public sealed class CounterGrain([PersistentState("counter")] IPersistentState<CounterState> state, ILocalSiloDetails silo)
     : Grain, ICounterGrain
 {

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Tracking.Bench.Baseline;
+using Tracking.Bench.Ceiling;
+using Tracking.Bench.ColdStart;
+using Tracking.Bench.Durability;
+using Tracking.Bench.Infrastructure;
+using Tracking.Bench.Latency;
+using Tracking.Bench.Memory;
+using Tracking.Bench.Planner;
+using Tracking.Bench.Reporting;
+using Tracking.Bench.Rfid;
+
+namespace Tracking.Bench;
+
+/// <summary>Runs the selected scenarios one after another (never in parallel: they would measure each other).</summary>
+public static class BenchRunner
+{
+    public static IReadOnlyList<IScenario> All { get; } =
+    [
+        new CeilingScenario(),
+        new IngestScenario(),
+        new LatencyScenario(),
+        new DurableEventsScenario(),
+        new MemoryScenario(),
+        new BaselineScenario(),
+        new ColdStartScenario(),
+        new PlannerScenario(),
+    ];
+
+    public static async Task<BenchReport> RunAsync(BenchSettings settings, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var context = new BenchContext(settings, log);
+        var report = new BenchReport();
+        context.Report = report;
+        foreach (var scenario in All.Where(s => settings.Runs(s.Name)))
+        {
+            var loadBefore = LoadAverage();
+            context.Say($"{scenario.Name}: starting");
+            var clock = Stopwatch.StartNew();
+            ScenarioResult result;
+            try
+            {
+                result = await scenario.RunAsync(context);
+            }
+            catch (Exception ex)
+            {
+                result = new ScenarioResult(scenario.Name, $"{scenario.Name} (did not complete)");
+                result.Fail($"{ex.GetType().Name}: {ex.Message}");
+                context.Say(ex.ToString());
+            }
+
+            // The machine is shared: say how busy it was, so a reader can weigh the figures.
+            result.Note($"Load average (1 min) before/after: {loadBefore} / {LoadAverage()} on {Environment.ProcessorCount} cores; scenario took {clock.Elapsed.TotalSeconds:0} s.");
+            report.Add(result);
+            context.Say($"{scenario.Name}: done in {clock.Elapsed.TotalSeconds:0.0} s");
+            await log.WriteLineAsync(result.ToMarkdown());
+        }
+
+        return report;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+}

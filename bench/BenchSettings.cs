@@ -1,0 +1,70 @@
+namespace Tracking.Bench;
+
+/// <summary>What to run and against which servers. <see cref="Quick"/> shrinks every scenario to a smoke test.</summary>
+public sealed record BenchSettings
+{
+    public bool Quick { get; init; }
+
+    /// <summary>Scenario names to run (empty = all): ceiling, ingest, latency, durable, memory, baseline, coldstart, planner.</summary>
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Measured seconds per throughput scenario (warm-up and drain come on top).</summary>
+    public double Seconds { get; init; } = 10;
+
+    /// <summary>Admin connection string of the PostgreSQL server; each scenario makes (and drops) its own database.</summary>
+    public string PostgresAdmin { get; init; } = "";
+
+    public string MqttHost { get; init; } = "127.0.0.1";
+
+    public int MqttPort { get; init; } = 1883;
+
+    /// <summary>Publish → SignalR levels in messages per second.</summary>
+    public IReadOnlyList<int> LatencyRates { get; init; } = [1000, 5000, 10000];
+
+    /// <summary>Live-map batching windows (ms) to measure the latency levels with; the product default is 100.</summary>
+    public IReadOnlyList<int> LiveFlushMs { get; init; } = [100, 10];
+
+    public int LatencyClients { get; init; } = 5;
+
+    /// <summary>Issue 5's fan-out case: this many SignalR clients on one warehouse at <see cref="FanOutRate"/>.</summary>
+    public int FanOutClients { get; init; } = 50;
+
+    public int FanOutRate { get; init; } = 1000;
+
+    /// <summary>Items registered (stored) and, of those, activated for the memory scenario.</summary>
+    public int MemoryRegistered { get; init; } = 1_000_000;
+
+    public int MemoryActive { get; init; } = 100_000;
+
+    /// <summary>Raw reads per tag per gate in the RFID stream (real gates see a tag many times).</summary>
+    public int ReadsPerTag { get; init; } = 4;
+
+    /// <summary>Reads per MQTT message in the batched-array run.</summary>
+    public int BatchSize { get; init; } = 100;
+
+    public int ColdStartRuns { get; init; } = 3;
+
+    /// <summary>The Silo executable's main assembly for the cold-start scenario (found beside the repository when empty).</summary>
+    public string? SiloAssembly { get; init; }
+
+    public int PlannerScenarios { get; init; } = 20;
+
+    public bool Runs(string scenario) => Scenarios.Count == 0 || Scenarios.Contains(scenario);
+
+    /// <summary>The sizes --quick uses: everything small and short, correctness still checked.</summary>
+    public BenchSettings AsQuick() => this with
+    {
+        Quick = true,
+        Seconds = 2,
+        LatencyRates = [500],
+        LiveFlushMs = [100],
+        LatencyClients = 2,
+        FanOutClients = 5,
+        FanOutRate = 200,
+        MemoryRegistered = 3000,
+        MemoryActive = 1000,
+        BatchSize = 50,
+        ColdStartRuns = 1,
+        PlannerScenarios = 3,
+    };
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using HdrHistogram;
+using Tracking.Bench.Infrastructure;
+using Tracking.Bench.Reporting;
+using Tracking.Bench.Rfid;
+
+namespace Tracking.Bench.Latency;
+
+/// <summary>
+/// (3) End to end: a Zebra read of a newly arriving tag published to Mosquitto → bridge → gate grain → item grain
+/// (Received) → live stream → per-silo forwarder → SignalR delta → client. Timed per item from just before the
+/// publish to the client's receive callback, at several rates and live-map batching windows; plus issue 5's case of
+/// 50 clients on one warehouse at 1,000 events/s.
+/// </summary>
+public sealed class LatencyScenario : IScenario
+{
+    private const string Warehouse = "AMS1";
+
+    public string Name => "latency";
+
+    public async Task<ScenarioResult> RunAsync(BenchContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var s = context.Settings;
+        var result = new ScenarioResult(Name, "3. End-to-end latency: device publish → SignalR client receive (ms)",
+            "rate (msgs/s)", "live batching window", "clients", "published", "timed deliveries", "p50", "p90", "p99", "max", "target");
+        // Overloaded levels build a backlog that only grows with time: a few seconds per level tell the story.
+        var seconds = Math.Min(s.Seconds, 6);
+        var runs = s.LiveFlushMs.SelectMany(f => s.LatencyRates.Select(r => (Flush: f, Rate: r, Clients: s.LatencyClients))).ToList();
+        // The fan-out case first: an overloaded level leaves a backlog in its silo that would land in the next run's figures.
+        runs.Insert(0, (100, s.FanOutRate, s.FanOutClients));
+        foreach (var group in runs.GroupBy(r => r.Flush))
+        {
+            var overrides = new Dictionary<string, string> { ["Tracking:Live:FlushInterval"] = TimeSpan.FromMilliseconds(group.Key).ToString("c", CultureInfo.InvariantCulture) };
+            await using var silo = await BenchSilo.StartAsync(s, postgres: null, overrides);
+            var streams = group.Select(r => (Run: r, Stream: RfidStream.Generate(context.Site, (int)(r.Rate * seconds), 1, ["GATE-IN"], [Warehouse]))).ToList();
+            context.Say($"latency: announcing {streams.Sum(x => x.Stream.Tags.Count):N0} tags (window {group.Key} ms)");
+            foreach (var (_, stream) in streams)
+            {
+                await RmaSeeder.SeedAsync(silo.Grains, stream.TagWarehouse);
+            }
+
+            await using var publishers = await DevicePublishers.ConnectAsync(s.MqttHost, s.MqttPort, streams[0].Stream.Readers.Select(r => r.ReaderId));
+            foreach (var (run, stream) in streams)
+            {
+                var published = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+                await using var clients = await LatencyClients.ConnectAsync(silo.BaseAddress, Warehouse, run.Clients, published);
+                context.Say($"latency: {run.Rate:N0} msgs/s, window {run.Flush} ms, {run.Clients} clients");
+                var outcome = await publishers.RunAsync(stream.ToMessages(silo.RfidTopicPrefix, 1), run.Rate, TimeSpan.FromSeconds(seconds * 2),
+                    (m, at) => published[m.Key!] = at);
+                var clock = Stopwatch.StartNew();
+                await Drain.UntilAsync(() => clients.Samples, outcome.Acked * run.Clients, clock, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
+                var h = clients.Histogram;
+                double Ms(double percentile) => h.TotalCount == 0 ? double.NaN : h.GetValueAtPercentile(percentile) / 1000.0;
+                var target = run.Rate == 5000
+                    ? $"p50 ≤ 5 ms: {ScenarioResult.Verdict(Ms(50) <= 5)}, p99 ≤ 25 ms: {ScenarioResult.Verdict(Ms(99) <= 25)}"
+                    : run.Clients == s.FanOutClients ? "issue 5: recorded" : "";
+                result.Row(run.Rate, $"{run.Flush} ms", run.Clients, outcome.Acked, h.TotalCount, Ms(50), Ms(90), Ms(99), h.TotalCount == 0 ? double.NaN : h.GetMaxValue() / 1000.0, target);
+                result.Check(outcome.Failed == 0, $"{outcome.Failed} publishes failed at {run.Rate} msgs/s");
+                result.Check(h.TotalCount > 0, $"no delta reached a client at {run.Rate} msgs/s (window {run.Flush} ms)");
+                result.Figures[$"p50_{run.Rate}_{run.Flush}_{run.Clients}"] = Ms(50);
+                result.Figures[$"p99_{run.Rate}_{run.Flush}_{run.Clients}"] = Ms(99);
+            }
+        }
+
+        result.Note("Memory grain storage here (the latency of the live path itself; durable commits are measured in scenario 4). " +
+            "One reader (AMS1-GATE-IN), every message one read of a tag arriving for the first time, so every message becomes an item change.");
+        result.Note("A delta carries at most 50 item moves (WarehouseView.MovesPerDeltaLimit, the newest ones): when more than 50 arrive within one " +
+            "batching window the older moves are not in the delta (the zone counts are), so 'timed deliveries' is below published × clients and the timed ones lean towards the newest.");
+        return result;
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using Tracking.Bench;
+
+var quick = new Option<bool>("--quick") { Description = "Smoke-test sizes (< 2 min): checks correctness (nothing lost), figures are not meaningful." };
+var scenarios = new Option<string[]>("--scenarios") { Description = "Run only these: ceiling ingest latency durable memory baseline coldstart planner.", AllowMultipleArgumentsPerToken = true };
+var seconds = new Option<double>("--seconds") { Description = "Measured seconds per throughput scenario.", DefaultValueFactory = _ => 10 };
+var pg = new Option<string?>("--pg") { Description = "Admin connection string of the PostgreSQL server (default: $TRACKING_TEST_PG)." };
+var mqttPort = new Option<int?>("--mqtt-port") { Description = "Mosquitto port on 127.0.0.1 (default: $TRACKING_TEST_MQTT_PORT)." };
+var rates = new Option<int[]>("--latency-rates") { Description = "Publish → SignalR levels, msgs/s.", AllowMultipleArgumentsPerToken = true };
+var flush = new Option<int[]>("--live-flush-ms") { Description = "Live-map batching windows to measure latency with (product default 100).", AllowMultipleArgumentsPerToken = true };
+var registered = new Option<int?>("--memory-registered") { Description = "Items registered for the memory scenario (default 1,000,000)." };
+var active = new Option<int?>("--memory-active") { Description = "Items of those activated (default 100,000)." };
+var output = new Option<FileInfo?>("--output") { Description = "Also write the results as Markdown to this file." };
+var silo = new Option<string?>("--silo") { Description = "Path of the Silo executable's Tracking.Silo.dll for the cold-start scenario." };
+
+var root = new RootCommand("Tracking benchmarks against the real stack on 127.0.0.1 (Mosquitto, PostgreSQL, in-process silos).")
+{
+    quick, scenarios, seconds, pg, mqttPort, rates, flush, registered, active, output, silo,
+};
+
+root.SetAction(async (parse, _) =>
+{
+    var settings = new BenchSettings
+    {
+        Seconds = parse.GetValue(seconds),
+        PostgresAdmin = parse.GetValue(pg) ?? Environment.GetEnvironmentVariable("TRACKING_TEST_PG") ?? "",
+        MqttPort = parse.GetValue(mqttPort) ?? int.Parse(Environment.GetEnvironmentVariable("TRACKING_TEST_MQTT_PORT") ?? "1883", CultureInfo.InvariantCulture),
+        Scenarios = new HashSet<string>(parse.GetValue(scenarios) ?? [], StringComparer.OrdinalIgnoreCase),
+        SiloAssembly = parse.GetValue(silo),
+    };
+    if (parse.GetValue(quick))
+    {
+        settings = settings.AsQuick();
+    }
+
+    if (parse.GetValue(rates) is { Length: > 0 } r)
+    {
+        settings = settings with { LatencyRates = r };
+    }
+
+    if (parse.GetValue(flush) is { Length: > 0 } f)
+    {
+        settings = settings with { LiveFlushMs = f };
+    }
+
+    settings = settings with
+    {
+        MemoryRegistered = parse.GetValue(registered) ?? settings.MemoryRegistered,
+        MemoryActive = parse.GetValue(active) ?? settings.MemoryActive,
+    };
+    if (string.IsNullOrEmpty(settings.PostgresAdmin))
+    {
+        await Console.Error.WriteLineAsync("No PostgreSQL: pass --pg or set TRACKING_TEST_PG (bench/run.sh starts the servers and sets it).");
+        return 2;
+    }
+
+    var report = await BenchRunner.RunAsync(settings, Console.Out);
+    var markdown = report.ToMarkdown(settings, "bench " + string.Join(' ', args));
+    if (parse.GetValue(output) is { } file)
+    {
+        await File.WriteAllTextAsync(file.FullName, markdown);
+    }
+
+    var failures = report.Failures.ToList();
+    foreach (var failure in failures)
+    {
+        await Console.Error.WriteLineAsync($"FAILED {failure}");
+    }
+
+    return failures.Count == 0 ? 0 : 1;
+});
+
+return await root.Parse(args).InvokeAsync();
