@@ -18,7 +18,7 @@ namespace Tracking.DeviceBridge.Mqtt;
 /// and hands off to <see cref="DeviceLanes"/>: it never waits for a grain. QoS 1 messages are acknowledged (PUBACK)
 /// only after their grain call, in receive order (<see cref="AckSequence{T}"/>), by a separate sender: a crash or a
 /// cut-short shutdown leaves them unacknowledged and the broker redelivers them to the next session with this
-/// ClientId (docs/decisions/device-bridge-acknowledgements.md).
+/// ClientId (docs/decisions/0008-device-bridge-acknowledgements.md).
 /// </summary>
 public sealed partial class MqttBridgeClient : BackgroundService
 {
