@@ -8,6 +8,9 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Tracking.DeviceBridge.Agv;
 using Tracking.DeviceBridge.Mqtt;
+using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Rmas;
 using Tracking.Grains.Interfaces.Warehouses;
 using Tracking.Grains.Warehouses;
 
@@ -23,6 +26,7 @@ public sealed partial class DeviceSimulator(
     IOptions<MqttOptions> mqttOptions,
     IOptions<SimulatorOptions> simulatorOptions,
     IHostApplicationLifetime lifetime,
+    IGrainFactory grains,
     ILogger<DeviceSimulator> logger) : BackgroundService
 {
     private readonly MqttOptions _mqtt = mqttOptions.Value;
@@ -79,12 +83,20 @@ public sealed partial class DeviceSimulator(
             {
                 await Task.Delay(TimeSpan.FromSeconds(-Math.Log(1 - random.NextDouble()) * _options.TagPassSeconds), stoppingToken);
                 var gate = random.Next(readers.Count);
+                if (seenAtDock.Count == 0)
+                {
+                    // Items come in through the inbound dock first; a tag never received would show up as unexpected.
+                    gate = Math.Max(0, IndexOfDockIn(readers));
+                }
+
                 var reader = readers[gate];
                 string epc;
                 if (reader.Kind == GateKind.DockIn || seenAtDock.Count == 0)
                 {
-                    epc = Sgtin96.Encode(company, 812345 + random.Next(50), serial++);
+                    var itemReference = 812345 + random.Next(50);
+                    epc = Sgtin96.Encode(company, itemReference, serial++);
                     seenAtDock.Add(epc);
+                    await AuthorizeReturnAsync(warehouse, epc, itemReference, random);
                     if (seenAtDock.Count > 500)
                     {
                         seenAtDock.RemoveAt(0);
@@ -114,6 +126,50 @@ public sealed partial class DeviceSimulator(
                 client.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// What the web shop's return portal would do before the parcel arrives: authorize the return with the tag's EPC, so
+    /// the dock gate receives an expected item. One in ten parcels comes without an RMA and is flagged unexpected.
+    /// </summary>
+    private async Task AuthorizeReturnAsync(WarehouseDefinition warehouse, string epc, int itemReference, Random random)
+    {
+        if (random.NextDouble() < 0.1)
+        {
+            return;
+        }
+
+        string[] reasons = [ReasonCodes.NotWanted, ReasonCodes.Defective, ReasonCodes.WrongItem, ReasonCodes.NotAsDescribed, ReasonCodes.SizeTooSmall];
+        var channels = Enum.GetValues<RmaChannel>();
+        try
+        {
+            await grains.GetGrain<IRmaGrain>($"SIM-{epc[^8..]}").CreateAsync(new CreateRma(
+                $"SIM-ORDER-{epc[^6..]}",
+                channels[random.Next(channels.Length)],
+                warehouse.Region,
+                warehouse.Code,
+                random.NextDouble() < 0.5 ? RefundPolicy.OnReceipt : RefundPolicy.OnGrading,
+                [new RmaLine($"SKU-{itemReference}", 1, reasons[random.Next(reasons.Length)], epc, 20m + random.Next(400))],
+                Actor.User("sim-return-portal")));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The parcel still arrives; it is then flagged unexpected, which the demo shows too.
+            LogDeviceFailed(logger, ex, $"simulated RMA for {epc}");
+        }
+    }
+
+    private static int IndexOfDockIn(IReadOnlyList<ReaderDefinition> readers)
+    {
+        for (var i = 0; i < readers.Count; i++)
+        {
+            if (readers[i].Kind == GateKind.DockIn)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private delegate ref long EventCounter();
