@@ -227,12 +227,20 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
     {
-        if (e.ClientWasConnected)
+        if (e.ClientWasConnected && !_stopping.IsCancellationRequested)
         {
             LogDisconnected(_logger, e.Reason.ToString(), e.Exception?.Message ?? "");
-            if (_disconnected.CurrentCount == 0)
+        }
+
+        if (e.ClientWasConnected && _disconnected.CurrentCount == 0)
+        {
+            try
             {
                 _disconnected.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled: the connect loop wakes up once either way.
             }
         }
 
