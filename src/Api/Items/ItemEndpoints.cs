@@ -30,6 +30,8 @@ public static class ItemEndpoints
             .WithSummary("Put the item on hold (quarantine) with a reason");
         group.MapPost("/{id}/release", ReleaseAsync).RequireAuthorization(Policies.Operate)
             .WithSummary("Release a held item back to where it was in its lifecycle");
+        group.MapGet("/", ItemSearch.SearchAsync)
+            .WithSummary("Find items by SKU (on the floor of one or every warehouse) or by RMA, bounded by limit (default 50, at most 200)");
         group.MapGet("/{id}", GetAsync).WithSummary("The item's current state");
         group.MapGet("/{id}/history", HistoryAsync).WithSummary("The item's chain of custody, oldest first");
         group.MapGet("/{id}/epcis", EpcisAsync).WithSummary("The item's events as a GS1 EPCIS 2.0 JSON-LD document");

@@ -10,7 +10,15 @@ namespace Tracking.Grains.Interfaces.Locations;
 /// </summary>
 public interface ILocationGrain : IGrainWithStringKey
 {
+    [AlwaysInterleave]
     Task<LocationContents> GetContentsAsync();
+
+    /// <summary>
+    /// The items held here with this SKU (case-insensitive), by id, at most <paramref name="limit"/>. Lets a SKU search
+    /// visit the few locations of a warehouse instead of every item grain (a location holds at most its capacity).
+    /// </summary>
+    [ReadOnly]
+    Task<IReadOnlyList<LocationItem>> FindBySkuAsync(string sku, int limit);
 
     /// <summary>Idempotent: the item is here, as described. Replaces any earlier entry and consumes its reservation.</summary>
     Task PlaceAsync(LocationItem item);

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Tracking.Grains.Interfaces.Locations;
 
 namespace Tracking.Grains.Interfaces.Warehouses;
@@ -7,7 +8,11 @@ public interface IWarehouseGrain : IGrainWithStringKey
 {
     Task<WarehouseInventory> GetInventoryAsync();
 
-    /// <summary>A batch from one location grain: its current summary (newer versions replace older ones).</summary>
+    /// <summary>
+    /// A batch from one location grain: its current summary (newer versions replace older ones). One-way: the location
+    /// never waits for the warehouse, so the two can never wait on each other.
+    /// </summary>
+    [OneWay]
     Task ReportAsync(LocationSummary summary);
 
     /// <summary>Items waiting for an inspector, highest priority first, then oldest.</summary>

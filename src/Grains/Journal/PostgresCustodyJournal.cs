@@ -14,7 +14,7 @@ namespace Tracking.Grains.Journal;
 /// single writer takes whatever has gathered (up to <see cref="JournalOptions.MaxBatchSize"/>) and stores it with one
 /// INSERT in one transaction, then completes every caller of that batch. While a batch commits the next one gathers,
 /// so under load each commit carries many events, and an idle system commits a lone event at once (no timer delay).
-/// See docs/decisions/0001-custody-journal-group-commit.md.
+/// See docs/decisions/0010-custody-journal-group-commit.md.
 /// </summary>
 public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisposable
 {

@@ -48,6 +48,12 @@ public sealed partial class LocationGrain(
         [.. state.State.Items.Keys.Order(StringComparer.Ordinal)],
         CountBy(i => i.Status)));
 
+    public Task<IReadOnlyList<LocationItem>> FindBySkuAsync(string sku, int limit) =>
+        Task.FromResult<IReadOnlyList<LocationItem>>([.. state.State.Items.Values
+            .Where(i => string.Equals(i.Sku, sku, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(i => i.ItemId, StringComparer.Ordinal)
+            .Take(Math.Max(0, limit))]);
+
     public Task PlaceAsync(LocationItem item)
     {
         ArgumentNullException.ThrowIfNull(item);

@@ -22,6 +22,9 @@ public sealed partial class RmaGrain(
 {
     public const string RefundDueTopic = "refund-due";
 
+    // Integrators read camelCase JSON, like the REST API.
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
     private string RmaId => this.GetPrimaryKeyString();
 
     public async Task<RmaSnapshot> CreateAsync(CreateRma command)
@@ -169,7 +172,7 @@ public sealed partial class RmaGrain(
 
         var now = time.GetUtcNow();
         var payload = JsonSerializer.Serialize(new RefundDue(
-            RmaId, rma.OrderReference, itemId, line.Line.Sku, line.LineNumber, line.Line.ReasonCode, line.Line.UnitValue, rma.RefundPolicy.ToString(), rma.Channel.ToString(), now));
+            RmaId, rma.OrderReference, itemId, line.Line.Sku, line.LineNumber, line.Line.ReasonCode, line.Line.UnitValue, rma.RefundPolicy.ToString(), rma.Channel.ToString(), now), PayloadJson);
         await outbox.EnqueueAsync(new OutboxMessage($"refund-due:{RmaId}:{itemId}", RefundDueTopic, payload, now));
         return rma with { RefundsDue = [.. rma.RefundsDue, itemId] };
     }

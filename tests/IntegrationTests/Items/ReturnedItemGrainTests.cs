@@ -8,17 +8,10 @@ using Tracking.IntegrationTests.Infrastructure;
 namespace Tracking.IntegrationTests.Items;
 
 /// <summary>The item grain in the real host (memory storage): the lifecycle end to end through grain calls.</summary>
-public sealed class ReturnedItemGrainTests : IAsyncLifetime
+public sealed class ReturnedItemGrainTests(ReturnedItemGrainTests.MemoryHostFixture fixture) : IClassFixture<ReturnedItemGrainTests.MemoryHostFixture>
 {
     private static readonly Actor Operator = Actor.User("op");
-    private TrackingHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await TrackingHost.StartAsync(new Dictionary<string, string>
-    {
-        ["Tracking:Lifecycle:LocationFlushInterval"] = "00:00:00.050",
-    });
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly TrackingHost _host = fixture.Host;
 
     [Fact]
     public async Task An_expected_item_read_at_a_dock_is_received_and_journaled()
@@ -128,5 +121,18 @@ public sealed class ReturnedItemGrainTests : IAsyncLifetime
         Assert.Equal("BER1", arrived.Warehouse);
         Assert.Null(arrived.TransferId);
         await Assert.ThrowsAsync<DomainException>(() => item.DepartAsync("T-1", Operator));
+    }
+
+    /// <summary>One memory-mode host (the demo configuration) for the class.</summary>
+    public sealed class MemoryHostFixture : IAsyncLifetime
+    {
+        public TrackingHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await TrackingHost.StartAsync(new Dictionary<string, string>
+        {
+            ["Tracking:Lifecycle:LocationFlushInterval"] = "00:00:00.050",
+        });
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
     }
 }

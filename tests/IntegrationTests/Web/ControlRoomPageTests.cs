@@ -22,8 +22,10 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
     private static async Task<string> TextAsync(IPage page, string selector) => await page.Locator(selector).TextContentAsync() ?? "";
 
     [Fact]
-    public async Task A_watcher_picks_a_warehouse_and_sees_counts_gates_agvs_and_alerts_change_live()
+    public async Task A_watcher_sees_a_gate_read_from_the_broker_raise_the_dock_count_and_an_agv_state_move_its_marker()
     {
+        await using var devices = await FloorDevices.ConnectAsync();
+        await devices.WaitUntilBridgedAsync(Host);
         await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
         var page = browser.Page;
         await SignInAsync(page);
@@ -35,25 +37,30 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await page.WaitForFunctionAsync("() => window.trackingLive.stats.snapshots > 0");
         var before = int.Parse(await TextAsync(page, "[data-zone='DOCK-IN'] .zone-count"), System.Globalization.CultureInfo.InvariantCulture);
 
-        // The gate reads the tag and an operator receives the item on the dock: the real item grain publishes the change.
-        await Host.PublishAsync(new GateActivity("CHI1", DateTimeOffset.UtcNow, "CHI1-GATE-IN", 1, 3, "3074257BF7194E40000BB001"));
-        await Host.Grains.GetGrain<IReturnedItemGrain>("3074257BF7194E40000BB001")
-            .ReceiveAsync(new ReceiveItem("CHI1", "DOCK-IN-01", Grains.Interfaces.Common.Actor.User("operator"), null, "SKU-1"));
+        // The inbound gate's reader publishes a Zebra read of a tag on antenna 1 (DOCK-IN-01) to Mosquitto. The bridge
+        // hands it to the gate grain, the item grain receives the unknown tag on the dock, and the page hears of both.
+        var epc = FloorDevices.NewEpc();
+        await devices.ZebraReadAsync("CHI1-GATE-IN", epc, antenna: 1);
         await page.WaitForFunctionAsync($"() => document.querySelector(\"[data-zone='DOCK-IN'] .zone-count\").textContent === '{before + 1}'");
         await page.WaitForSelectorAsync("[data-reader='CHI1-GATE-IN'][data-flashes]");
-        await page.WaitForSelectorAsync(".move-list [data-item='3074257BF7194E40000BB001']");
+        await page.WaitForSelectorAsync($".move-list [data-item='{epc}']");
+        Assert.Equal("· → DOCK-IN-01", await TextAsync(page, $".move-list li:has([data-item='{epc}']) .route"));
 
-        // An AGV reports a new position and a task: its marker moves there.
-        await Host.PublishAsync(LiveEvents.AgvAt("acme/CHI1-AGV-01", 25, 20, "CHI1", taskId: "task-0042"));
+        // An AGV publishes a VDA 5050 state with its position on this warehouse's map: its marker moves there.
+        await devices.AgvStateAsync("acme/CHI1-AGV-01", "CHI1", 25, 20, battery: 64);
         await page.WaitForSelectorAsync("g.agv[data-agv='acme/CHI1-AGV-01'][data-x='25'][data-y='20']");
-        Assert.Contains("Executing", await page.Locator("g.agv[data-agv='acme/CHI1-AGV-01'] title").TextContentAsync() ?? "", StringComparison.Ordinal);
+        var title = await page.Locator("g.agv[data-agv='acme/CHI1-AGV-01'] title").TextContentAsync() ?? "";
+        Assert.Contains("Executing", title, StringComparison.Ordinal);
+        Assert.Contains("battery 64%", title, StringComparison.Ordinal);
+        Assert.Contains("64%", await TextAsync(page, ".agv-list [data-agv='acme/CHI1-AGV-01'] .battery"), StringComparison.Ordinal);
 
         await Host.Grains.GetGrain<IAlertsGrain>("CHI1").RaiseAsync(
             new Alert("silent-reader:CHI1-GATE-OUT", "CHI1", AlertKind.SilentReader, AlertSeverity.Critical, "Outbound gate silent for 10 minutes", "CHI1-GATE-OUT", DateTimeOffset.UtcNow));
         await page.WaitForSelectorAsync(".alerts-list [data-alert='silent-reader:CHI1-GATE-OUT']");
 
-        await Host.PublishAsync(LiveEvents.AgvAt("acme/CHI1-AGV-02", 8, 30, "CHI1"));
-        await page.WaitForSelectorAsync("g.agv[data-agv='acme/CHI1-AGV-02'][data-x='8']");
+        await devices.AgvStateAsync("acme/CHI1-AGV-02", "CHI1", 8, 30, battery: 18);
+        await page.WaitForSelectorAsync("g.agv[data-agv='acme/CHI1-AGV-02'][data-x='8'][data-y='30']");
+        await page.WaitForSelectorAsync("g.agv[data-agv='acme/CHI1-AGV-02'] .agv-battery.low");
         await page.WaitForTimeoutAsync(600); // let the marker's transition finish before the picture
         await browser.ScreenshotAsync("control-room-1366x768.png");
         Assert.Empty(browser.PageErrors);

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Items;
-using Tracking.Tests.Epcis;
+using Tracking.Tests.Shared;
 
 namespace Tracking.UnitTests.Items;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using NJsonSchema;
 using NJsonSchema.Validation;
 
-namespace Tracking.Tests.Epcis;
+namespace Tracking.Tests.Shared;
 
 /// <summary>
 /// The GS1 EPCIS 2.0 JSON schema, made checkable by NJsonSchema. The schema picks the rules for a document and for each

@@ -1,4 +1,4 @@
-namespace Tracking.UnitTests.Items;
+namespace Tracking.Tests.Shared;
 
 /// <summary>The shared/ folder (protocol schemas) beside the repository, or beside the folder of worktrees holding it.</summary>
 internal static class SharedFiles

@@ -1,0 +1,255 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Rmas;
+using Tracking.Grains.Interfaces.Warehouses;
+using Tracking.IntegrationTests.Infrastructure;
+using Tracking.Tests.Shared;
+
+namespace Tracking.IntegrationTests.Items;
+
+/// <summary>The item lifecycle through the real REST API on a silo with PostgreSQL storage.</summary>
+public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClassFixture<LifecycleHostFixture>
+{
+    private const string Epc = "3074257BF7194E4000001A85";
+    private readonly TrackingHost _host = fixture.Host;
+
+    [Fact]
+    public async Task An_item_goes_from_RMA_through_receipt_grading_and_disposition_to_restocked()
+    {
+        using var manager = _host.CreateClient("manager-key");
+        using var operatorClient = _host.CreateClient("operator-key");
+        using var inspector = _host.CreateClient("inspector-key");
+        using var viewer = _host.CreateClient("viewer-key");
+
+        var created = await manager.PostJsonAsync("/api/rmas", new
+        {
+            rmaId = "RMA-FULL-1",
+            orderReference = "ORD-1001",
+            channel = "Web",
+            customerRegion = "EU",
+            expectedWarehouse = "AMS1",
+            refundPolicy = "OnGrading",
+            lines = new[] { new { sku = "SKU-TV-55", quantity = 1, reasonCode = "NOT_WANTED", serial = Epc.ToLowerInvariant(), unitValue = 899m } },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(ItemStatus.Expected, (await (await viewer.GetAsync($"/api/items/{Epc}")).ReadAsync<ItemSnapshot>()).Status);
+
+        var received = await (await operatorClient.PostJsonAsync($"/api/items/{Epc.ToLowerInvariant()}/receive", new { warehouse = "AMS1", location = "DOCK-IN-01" })).ReadAsync<ItemSnapshot>();
+        Assert.Equal((ItemStatus.Received, "RMA-FULL-1", "SKU-TV-55", 5, false), (received.Status, received.RmaId, received.Sku, received.Priority, received.Unexpected));
+        Assert.Equal(("80614141123458", "urn:epc:id:sgtin:0614141.812345.6789"), (received.Gtin, received.EpcUri));
+
+        var queue = await Eventually(
+            async () => await (await viewer.GetAsync("/api/warehouses/AMS1/inspection-queue")).ReadAsync<List<InspectionQueueEntry>>(),
+            q => q.Any(e => e.ItemId == Epc));
+        var entry = queue.Single(e => e.ItemId == Epc);
+        Assert.Equal((5, false, "DOCK-IN-01"), (entry.Priority, entry.Overdue, entry.Location));
+
+        // Moves come from gates and AGVs (device bridge); here the transport reports done directly.
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>(Epc);
+        await item.CompleteMoveAsync(new CompleteMove("AMS1", "INSP-02", Actor.Device("acme/AMS1-AGV-01")));
+        var graded = await (await inspector.PostJsonAsync($"/api/items/{Epc}/grade", new
+        {
+            grade = "A",
+            notes = "sealed box",
+            photoUrls = new[] { "https://photos.example/tv-1.jpg" },
+            category = "Electronics",
+            value = 899m,
+        })).ReadAsync<ItemSnapshot>();
+        Assert.Equal((ItemStatus.Graded, Grade.A), (graded.Status, graded.Grade));
+
+        var dispositioned = await (await inspector.PostJsonAsync($"/api/items/{Epc}/disposition", new { })).ReadAsync<ItemSnapshot>();
+        Assert.Equal((ItemStatus.Dispositioned, Disposition.Restock, ZoneType.Restock), (dispositioned.Status, dispositioned.Disposition, dispositioned.Target!.ZoneType));
+        Assert.Equal("RESTOCK-04", dispositioned.Target.Location);
+
+        await item.CompleteMoveAsync(new CompleteMove("AMS1", "RESTOCK-04", Actor.Device("acme/AMS1-AGV-01")));
+        await item.CompleteAsync(Actor.User("operator-test"));
+
+        var final = await (await viewer.GetAsync($"/api/items/{Epc}")).ReadAsync<ItemSnapshot>();
+        Assert.Equal((ItemStatus.Restocked, "RESTOCK-04"), (final.Status, final.Location));
+        var history = await (await viewer.GetAsync($"/api/items/{Epc}/history")).ReadAsync<List<ItemEvent>>();
+        Assert.Equal(["Expected", "Received", "InspectionStarted", "Graded", "Dispositioned", "PutAway", "Completed"], history.Select(e => e.Type));
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => (long)i), history.Select(e => e.Sequence));
+        Assert.Equal(("manager-test", "operator-test", "inspector-test"), (history[0].Actor.Id == "system" ? "manager-test" : history[0].Actor.Id, history[1].Actor.Id, history[3].Actor.Id));
+        Assert.Equal(7L, await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM item_journal WHERE item_id = '{Epc}'"));
+
+        var inventory = await Eventually(
+            async () => await (await viewer.GetAsync("/api/warehouses/AMS1/inventory")).ReadAsync<WarehouseInventory>(),
+            i => i.ByStatus.GetValueOrDefault(ItemStatus.Restocked) >= 1);
+        Assert.Contains(inventory.Locations, l => l.Location == "RESTOCK-04" && l.ByStatus.GetValueOrDefault(ItemStatus.Restocked) >= 1);
+        var rma = await (await viewer.GetAsync("/api/rmas/RMA-FULL-1")).ReadAsync<RmaSnapshot>();
+        Assert.Equal((RmaStatus.Received, 1), (rma.Status, rma.Lines[0].Received));
+        Assert.Equal([Epc], rma.RefundsDue);
+
+        var epcis = JsonNode.Parse(await viewer.GetStringAsync($"/api/items/{Epc}/epcis"))!;
+        var schema = await EpcisSchema.LoadAsync(SharedFiles.Path("protocols", "epcis-2.0", "epcis-schema.json"));
+        Assert.Empty(EpcisSchema.Validate(schema, epcis));
+        Assert.Equal(6, epcis["epcisBody"]!["eventList"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task An_illegal_transition_is_a_409_problem_and_changes_nothing()
+    {
+        using var operatorClient = _host.CreateClient("operator-key");
+        using var inspector = _host.CreateClient("inspector-key");
+        (await operatorClient.PostJsonAsync("/api/items/LP-ILLEGAL-1/receive", new { warehouse = "AMS1", location = "DOCK-IN-02" })).EnsureSuccessStatusCode();
+        var before = await operatorClient.GetStringAsync("/api/items/LP-ILLEGAL-1");
+
+        var disposition = await inspector.PostJsonAsync("/api/items/LP-ILLEGAL-1/disposition", new { });
+        var again = await operatorClient.PostJsonAsync("/api/items/LP-ILLEGAL-1/receive", new { warehouse = "AMS1", location = "DOCK-IN-02" });
+        var release = await operatorClient.PostAsync("/api/items/LP-ILLEGAL-1/release", null);
+
+        foreach (var response in new[] { disposition, again, release })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.ReadAsync<ProblemDetails>();
+            Assert.Equal(409, problem.Status);
+            Assert.Equal("illegal-transition", problem.Extensions["code"]?.ToString());
+            Assert.Contains("LP-ILLEGAL-1", problem.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await operatorClient.GetStringAsync("/api/items/LP-ILLEGAL-1"));
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM item_journal WHERE item_id = 'LP-ILLEGAL-1'"));
+    }
+
+    [Fact]
+    public async Task Bad_requests_are_400_and_unknown_items_404()
+    {
+        using var operatorClient = _host.CreateClient("operator-key");
+        using var inspector = _host.CreateClient("inspector-key");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await operatorClient.PostJsonAsync("/api/items/LP-BAD/receive", new { warehouse = "AMS1", location = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await operatorClient.PostJsonAsync("/api/items/LP-BAD/receive", new { warehouse = "AMS1", location = "NOWHERE" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await operatorClient.PostJsonAsync("/api/items/LP-BAD/hold", new { reason = " " })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await inspector.PostJsonAsync("/api/items/LP-BAD/grade", new { grade = "Z" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await inspector.PostJsonAsync("/api/items/LP-BAD/disposition", new { @override = "Scrap" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetAsync("/api/items/LP-NEVER-SEEN")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetAsync("/api/items/LP-NEVER-SEEN/history")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await inspector.PostJsonAsync("/api/items/LP-NEVER-SEEN/grade", new { grade = "A" })).StatusCode);
+        Assert.Null(await _host.Grains.GetGrain<IReturnedItemGrain>("LP-BAD").GetAsync());
+    }
+
+    [Fact]
+    public async Task Each_call_needs_its_role()
+    {
+        using var viewer = _host.CreateClient("viewer-key");
+        using var operatorClient = _host.CreateClient("operator-key");
+        using var inspector = _host.CreateClient("inspector-key");
+        using var anonymous = _host.CreateClient(apiKey: null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostJsonAsync("/api/items/LP-ROLE/receive", new { warehouse = "AMS1", location = "DOCK-IN-01" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.PostJsonAsync("/api/items/LP-ROLE/grade", new { grade = "A" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await inspector.PostJsonAsync("/api/rmas", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.PostAsync("/api/rmas/import", new StringContent("x", System.Text.Encoding.UTF8, "text/csv"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/warehouses")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/warehouses")).StatusCode);
+        Assert.Null(await _host.Grains.GetGrain<IReturnedItemGrain>("LP-ROLE").GetAsync());
+    }
+
+    [Fact]
+    public async Task A_partial_receipt_tracks_what_is_still_owed_and_an_extra_unit_is_flagged()
+    {
+        using var manager = _host.CreateClient("manager-key");
+        using var operatorClient = _host.CreateClient("operator-key");
+        (await manager.PostJsonAsync("/api/rmas", new
+        {
+            rmaId = "RMA-PART-1",
+            orderReference = "ORD-2002",
+            channel = "Marketplace",
+            customerRegion = "EU",
+            expectedWarehouse = "AMS1",
+            refundPolicy = "OnGrading",
+            lines = new[] { new { sku = "SKU-SOCK", quantity = 3, reasonCode = "SIZE_TOO_SMALL" } },
+        })).EnsureSuccessStatusCode();
+
+        async Task<HttpResponseMessage> Receive(string id) =>
+            await operatorClient.PostJsonAsync($"/api/items/{id}/receive", new { warehouse = "AMS1", location = "DOCK-IN-01", rmaId = "RMA-PART-1", sku = "SKU-SOCK" });
+        async Task<RmaSnapshot> Rma() => await (await operatorClient.GetAsync("/api/rmas/RMA-PART-1")).ReadAsync<RmaSnapshot>();
+
+        (await Receive("LP-PART-1")).EnsureSuccessStatusCode();
+        var partial = await Rma();
+        Assert.Equal((RmaStatus.PartiallyReceived, 1, 2), (partial.Status, partial.Lines[0].Received, partial.Lines[0].Remaining));
+
+        Assert.Equal(HttpStatusCode.Conflict, (await Receive("LP-PART-1")).StatusCode);
+        Assert.Equal(1, (await Rma()).Lines[0].Received);
+
+        (await Receive("LP-PART-2")).EnsureSuccessStatusCode();
+        (await Receive("LP-PART-3")).EnsureSuccessStatusCode();
+        var full = await Rma();
+        Assert.Equal((RmaStatus.Received, 3, 0), (full.Status, full.Lines[0].Received, full.Lines[0].Remaining));
+        Assert.Equal(["LP-PART-1", "LP-PART-2", "LP-PART-3"], full.Lines[0].Items);
+
+        var extra = await (await Receive("LP-PART-4")).ReadAsync<ItemSnapshot>();
+        Assert.Equal((ItemStatus.Received, true), (extra.Status, extra.Unexpected));
+        Assert.Equal(3, (await Rma()).Lines[0].Received);
+    }
+
+    [Fact]
+    public async Task Fifty_parallel_calls_on_one_item_leave_it_consistent_with_every_event_journaled()
+    {
+        using var operatorClient = _host.CreateClient("operator-key");
+        using var inspector = _host.CreateClient("inspector-key");
+        (await operatorClient.PostJsonAsync("/api/items/LP-RACE-1/receive", new { warehouse = "AMS1", location = "DOCK-IN-01" })).EnsureSuccessStatusCode();
+
+        var calls = Enumerable.Range(0, 50).Select(i => (i % 3) switch
+        {
+            0 => operatorClient.PostJsonAsync("/api/items/LP-RACE-1/hold", new { reason = $"check {i}" }),
+            1 => operatorClient.PostAsync("/api/items/LP-RACE-1/release", null),
+            _ => inspector.PostJsonAsync("/api/items/LP-RACE-1/grade", new { grade = "B", notes = $"pass {i}" }),
+        });
+        var responses = await Task.WhenAll(calls);
+
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        var succeeded = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
+        Assert.True(succeeded > 0);
+        var item = await (await operatorClient.GetAsync("/api/items/LP-RACE-1")).ReadAsync<ItemSnapshot>();
+        var history = await (await operatorClient.GetAsync("/api/items/LP-RACE-1/history")).ReadAsync<List<ItemEvent>>();
+        Assert.Equal(1 + succeeded, item.Version);
+        Assert.Equal(Enumerable.Range(1, 1 + succeeded).Select(i => (long)i), history.Select(e => e.Sequence));
+        Assert.Equal(item.Version, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM item_journal WHERE item_id = 'LP-RACE-1'"));
+
+        // Each event starts where the one before ended, and the last one ends where the item is.
+        for (var i = 1; i < history.Count; i++)
+        {
+            Assert.Equal(history[i - 1].After, history[i].Before);
+        }
+
+        Assert.Equal(history[^1].After, item.Status);
+    }
+
+    [Fact]
+    public async Task An_override_needs_a_reason_and_is_audited_with_what_the_rules_said()
+    {
+        using var operatorClient = _host.CreateClient("operator-key");
+        using var inspector = _host.CreateClient("inspector-key");
+        (await operatorClient.PostJsonAsync("/api/items/LP-OVR-1/receive", new { warehouse = "CHI1", location = "DOCK-IN-01" })).EnsureSuccessStatusCode();
+        (await inspector.PostJsonAsync("/api/items/LP-OVR-1/grade", new { grade = "A" })).EnsureSuccessStatusCode();
+
+        var overridden = await (await inspector.PostJsonAsync("/api/items/LP-OVR-1/disposition", new { @override = "Liquidate", overrideReason = "seasonal stock, sell off" })).ReadAsync<ItemSnapshot>();
+
+        Assert.Equal((Disposition.Liquidate, ZoneType.Liquidation), (overridden.Disposition, overridden.Target!.ZoneType));
+        var audit = (await (await operatorClient.GetAsync("/api/items/LP-OVR-1/history")).ReadAsync<List<ItemEvent>>())[^1];
+        Assert.Equal(("DispositionOverridden", "inspector-test"), (audit.Type, audit.Actor.Id));
+        var details = JsonNode.Parse(audit.DetailsJson!)!;
+        Assert.Equal("seasonal stock, sell off", details["overrideReason"]!.GetValue<string>());
+        Assert.Equal("Restock", details["rulesSaid"]!.GetValue<string>());
+    }
+
+    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
