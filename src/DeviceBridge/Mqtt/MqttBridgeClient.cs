@@ -324,12 +324,20 @@ public sealed partial class MqttBridgeClient : BackgroundService
     {
         // Acknowledgements of this connection can no longer be sent; the broker resends those messages.
         _session.Close();
-        if (e.ClientWasConnected)
+        if (e.ClientWasConnected && !_stopping.IsCancellationRequested)
         {
             LogDisconnected(_logger, e.Reason.ToString(), e.Exception?.Message ?? "");
-            if (_disconnected.CurrentCount == 0)
+        }
+
+        if (e.ClientWasConnected && _disconnected.CurrentCount == 0)
+        {
+            try
             {
                 _disconnected.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled: the connect loop wakes up once either way.
             }
         }
 

@@ -31,8 +31,8 @@ public sealed partial class AgvGrain(
     private AgvSnapshot? _lastSentToDispatcher;
     private DateTimeOffset _lastSentToDispatcherAt;
     private DateTimeOffset _lastLive;
-    private DateTimeOffset _lastOrderSent;
     private IGrainTimer? _resendTimer;
+    private int _sends;
 
     private string AgvId => this.GetPrimaryKeyString();
 
@@ -115,6 +115,7 @@ public sealed partial class AgvGrain(
         }
 
         state.State = state.State with { Assignment = new AgvAssignmentState(assignment.TaskId, assignment.Warehouse, assignment.Order, false, false) };
+        _sends = 0;
         await state.WriteStateAsync();
         var previous = _snapshot;
         _snapshot = _snapshot with { TaskId = assignment.TaskId, OrderId = assignment.Order.OrderId };
@@ -219,7 +220,12 @@ public sealed partial class AgvGrain(
             return;
         }
 
-        _lastOrderSent = DateTimeOffset.UtcNow;
+        if (++_sends > Math.Max(1, options.Value.MaxUnacknowledgedSends))
+        {
+            await FailAssignmentAsync($"order {assignment.Order.OrderId} not acknowledged after {_sends - 1} sends");
+            return;
+        }
+
         try
         {
             await sender.SendOrderAsync(_agv.Manufacturer, _agv.SerialNumber, assignment.Order);

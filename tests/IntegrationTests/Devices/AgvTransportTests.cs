@@ -126,6 +126,30 @@ public sealed class AgvTransportTests : IAsyncLifetime
         Assert.Contains("FAILED", (await TaskOf(dispatcher, itemId)).LastError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_order_the_agv_never_acknowledges_fails_that_attempt_and_requeues_the_task()
+    {
+        await using var agv = await TestAgv.ConnectAsync(TestEnvironment.MqttPort, "acme", "CHI1-AGV-02");
+        await OnlineAndIdleAsync(agv, 16, 7);
+        var (itemId, _) = await DispositionAsync("CHI1");
+        var dispatcher = _host.Grains.GetGrain<ITransportDispatcherGrain>("CHI1");
+
+        // The AGV keeps reporting an idle state that never echoes the order.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        TransportTask task;
+        do
+        {
+            await agv.StateAsync(16, 7, battery: 90);
+            await Task.Delay(500);
+            task = await TaskOf(dispatcher, itemId);
+        }
+        while (task.LastError is null && DateTime.UtcNow < deadline);
+
+        Assert.Contains("not acknowledged", task.LastError, StringComparison.Ordinal);
+        Assert.True(agv.Orders.Count >= 2);
+        Assert.All(agv.Orders, o => Assert.Equal(agv.Orders[0]["orderId"]!.GetValue<string>(), o["orderId"]!.GetValue<string>()));
+    }
+
     private static async Task<TransportTask> TaskOf(ITransportDispatcherGrain dispatcher, string itemId)
     {
         TransportTask? task = null;

@@ -17,6 +17,7 @@ internal static class DeviceHosts
             ["Tracking:Mqtt:ClientId"] = $"bridge-{Guid.NewGuid():N}",
             ["Tracking:Transport:OrderResendSeconds"] = "0.5",
             ["Tracking:Transport:DispatchIntervalSeconds"] = "0.5",
+            ["Tracking:Transport:MaxUnacknowledgedSends"] = "20",
             ["Tracking:Lifecycle:LocationFlushInterval"] = "00:00:00.050",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
