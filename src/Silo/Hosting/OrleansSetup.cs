@@ -60,8 +60,14 @@ public static class OrleansSetup
             silo.UseInMemoryReminderService();
         }
 
-        // Memory streams poll every 100 ms by default; 5 ms keeps publish -> browser latency in single-digit ms.
-        silo.AddMemoryStreams(LiveStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5))));
+        // Memory streams poll every 100 ms by default; 5 ms keeps publish -> browser latency in single-digit ms. Handing a
+        // subscriber up to 100 queued events per call (default 1) keeps a busy warehouse's stream from queueing up behind
+        // one delivery call per event (see docs/decisions/0005).
+        silo.AddMemoryStreams(LiveStreams.Provider, b => b.ConfigurePullingAgent(o => o.Configure(p =>
+        {
+            p.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5);
+            p.BatchContainerBatchSize = 100;
+        })));
         silo.AddDashboard();
     }
 }
