@@ -11,7 +11,8 @@ namespace Tracking.Bench.Latency;
 /// <summary>
 /// (3) End to end: a Zebra read of a newly arriving tag published to Mosquitto → bridge → gate grain → item grain
 /// (Received) → live stream → per-silo forwarder → SignalR delta → client. Timed per item from just before the
-/// publish to the client's receive callback, at several rates and live-map batching windows; plus issue 5's case of
+/// publish to the client's receive callback, at several rates over the 4 warehouses' inbound dock readers and at several
+/// live-map delta gaps (<c>Tracking:Live:FlushInterval</c>), split into stages; plus issue 5's case of
 /// 50 clients on one warehouse at 1,000 events/s.
 /// </summary>
 public sealed class LatencyScenario : IScenario
@@ -26,7 +27,7 @@ public sealed class LatencyScenario : IScenario
         ArgumentNullException.ThrowIfNull(context);
         var s = context.Settings;
         var result = new ScenarioResult(Name, "3. End-to-end latency: device publish → SignalR client receive (ms)",
-            "rate (msgs/s)", "live batching window", "clients", "published", "timed deliveries", "p50", "p90", "p99", "max", "p50 / p99 stages: to item, to delta, to client", "target");
+            "rate (msgs/s)", "live delta gap (FlushInterval)", "clients", "published", "timed deliveries", "p50", "p90", "p99", "max", "p50 / p99 stages: to item, to delta, to client", "target");
         // Overloaded levels build a backlog that only grows with time: a few seconds per level tell the story.
         var seconds = Math.Min(s.Seconds, 6);
         var runs = s.LiveFlushMs.SelectMany(f => s.LatencyRates.Select(r => (Flush: f, Rate: r, Clients: s.LatencyClients, FanOut: false))).ToList();
@@ -71,9 +72,11 @@ public sealed class LatencyScenario : IScenario
         }
 
         result.Note("Memory grain storage here (the latency of the live path itself; durable commits are measured in scenario 4). " +
-            "One reader (AMS1-GATE-IN), every message one read of a tag arriving for the first time, so every message becomes an item change.");
+            "The rate levels publish round-robin from the inbound dock readers of all 4 warehouses (*-GATE-IN) and every client watches all 4; " +
+            "the fan-out case puts one reader (AMS1-GATE-IN) and its 50 clients on one warehouse. Every message is one read of a tag arriving " +
+            "for the first time, so every message becomes an item receipt.");
         result.Note("A delta carries at most 50 item moves (WarehouseView.MovesPerDeltaLimit, the newest ones): when more than 50 arrive within one " +
-            "batching window the older moves are not in the delta (the zone counts are), so 'timed deliveries' is below published × clients and the timed ones lean towards the newest.");
+            "delta gap the older moves are not in the delta (the zone counts are), so 'timed deliveries' is below published × clients and the timed ones lean towards the newest.");
         result.Note("Stages (first client's deliveries, wall clock of this process): to item = publish → item grain committed the change " +
             "(MQTT, bridge, gate grain, item receipt); to delta = commit → the forwarder flushed the delta (live stream, feed, batching window); " +
             "to client = flush → the client's callback (SignalR).");
