@@ -130,7 +130,7 @@ internal abstract partial class LiveFeed
     {
         var options = Context.Options;
         var time = Context.Time;
-        var pacer = new DeltaPacer(options.FlushInterval, options.MaxFlushInterval);
+        var pacer = new DeltaPacer(options.FlushInterval, options.MaxFlushInterval, options.MaxSendsPerSecond);
         var nextRefresh = time.GetUtcNow() + options.RefreshInterval;
         var token = _stopping.Token;
         while (!token.IsCancellationRequested)
@@ -189,7 +189,7 @@ internal abstract partial class LiveFeed
 
                 await Context.Hub.Clients.Group(Group).SendAsync(ClientMethod, delta, token);
                 LiveMetrics.DeltasSent.Add(1);
-                pacer.Sent(started, time.GetUtcNow() - started);
+                pacer.Sent(started, time.GetUtcNow() - started, Context.Forwarder.WatcherCount(this));
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

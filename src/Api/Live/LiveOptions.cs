@@ -13,10 +13,17 @@ public sealed class LiveOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// The widest the gap stretches when deltas are costly to send (many watchers, a silo short of CPU): the gap is
-    /// <see cref="DeltaPacer.CostFactor"/> times the last delta's cost, between <see cref="FlushInterval"/> and this.
+    /// The widest the gap stretches when deltas are costly to send (many watchers, a silo short of CPU): the gap is at
+    /// least <see cref="DeltaPacer.CostFactor"/> times the last delta's cost and the watchers' share of
+    /// <see cref="MaxSendsPerSecond"/>, between <see cref="FlushInterval"/> and this.
     /// </summary>
     public TimeSpan MaxFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Delta messages one feed may send per second across all its watchers on this silo: with many watchers the gap
+    /// stretches (5 watchers → 5 ms, 50 → 25 ms), so fan-out cost stays bounded. Never beyond <see cref="MaxFlushInterval"/>.
+    /// </summary>
+    public int MaxSendsPerSecond { get; set; } = 2_000;
 
     /// <summary>An AGV whose only change is its position is sent at most this often.</summary>
     public TimeSpan AgvPositionInterval { get; set; } = TimeSpan.FromMilliseconds(250);
