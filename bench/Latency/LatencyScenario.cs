@@ -73,7 +73,7 @@ public sealed class LatencyScenario : IScenario
 
         result.Note("Memory grain storage here (the latency of the live path itself; durable commits are measured in scenario 4). " +
             "The rate levels publish round-robin from the inbound dock readers of all 4 warehouses (*-GATE-IN) and every client watches all 4; " +
-            "the fan-out case puts one reader (AMS1-GATE-IN) and its 50 clients on one warehouse. Every message is one read of a tag arriving " +
+            "the fan-out case puts one reader (AMS1-GATE-IN) and all its clients on one warehouse. Every message is one read of a tag arriving " +
             "for the first time, so every message becomes an item receipt.");
         result.Note("A delta carries at most 50 item moves (WarehouseView.MovesPerDeltaLimit, the newest ones): when more than 50 arrive within one " +
             "delta gap the older moves are not in the delta (the zone counts are), so 'timed deliveries' is below published × clients and the timed ones lean towards the newest.");
