@@ -45,8 +45,23 @@ public sealed class DeviceLanes
     public ValueTask WriteAsync(DeviceMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var lane = (int)((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(message.DeviceId) % (uint)_lanes.Length);
-        return _lanes[lane].Writer.WriteAsync(message, cancellationToken);
+        return _lanes[LaneOf(message.DeviceId, _lanes.Length)].Writer.WriteAsync(message, cancellationToken);
+    }
+
+    /// <summary>
+    /// The lane of a device: FNV-1a over the upper-cased id. Stable across processes (string.GetHashCode is randomised
+    /// per process), so which devices share a lane does not change from one start to the next.
+    /// </summary>
+    public static int LaneOf(string deviceId, int lanes)
+    {
+        ArgumentNullException.ThrowIfNull(deviceId);
+        var hash = 2166136261u;
+        foreach (var c in deviceId)
+        {
+            hash = (hash ^ char.ToUpperInvariant(c)) * 16777619u;
+        }
+
+        return (int)(hash % (uint)lanes);
     }
 
     internal void MarkDrained() => _drained.TrySetResult();
