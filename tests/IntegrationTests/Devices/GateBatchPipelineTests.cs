@@ -1,6 +1,7 @@
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Items;
 using Tracking.IntegrationTests.Infrastructure;
 
 namespace Tracking.IntegrationTests.Devices;
