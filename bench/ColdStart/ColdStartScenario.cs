@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Tracking.Bench.Infrastructure;
 using Tracking.Bench.Reporting;
 
@@ -21,81 +19,21 @@ public sealed class ColdStartScenario : IScenario
         var result = new ScenarioResult(Name, "7. Cold start: process start → /health/ready", "start", "ms to ready", "target");
         var silo = SiloExecutable.Find(s.SiloAssembly);
         await using var db = await BenchDatabase.CreateAsync(s.PostgresAdmin, "coldstart");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var times = new List<double>();
         for (var run = 1; run <= Math.Max(1, s.ColdStartRuns); run++)
         {
-            var port = FreePort.Next();
-            var start = silo.StartInfo(
-            [
-                $"--urls=http://127.0.0.1:{port}",
-                "--Tracking:Storage:Mode=PostgreSql",
-                "--Tracking:Cluster:Mode=AdoNet",
-                $"--Tracking:Cluster:SiloPort={FreePort.Next()}",
-                $"--Tracking:Cluster:GatewayPort={FreePort.Next()}",
-                $"--Tracking:Cluster:ClusterId=cold{run}",
-                $"--Tracking:PostgreSql:ConnectionString={db.ConnectionString}",
-                "--Tracking:Mqtt:Mode=External",
-                $"--Tracking:Mqtt:Host={s.MqttHost}",
-                $"--Tracking:Mqtt:Port={s.MqttPort.ToString(CultureInfo.InvariantCulture)}",
-                $"--Tracking:Mqtt:ClientId=bench-cold-{Guid.NewGuid():N}",
-                "--Tracking:Simulator:Enabled=false",
-                "--Tracking:Auth:DevelopmentKey=bench-admin-key",
-                "--Logging:LogLevel:Default=Warning",
-            ]);
-            var clock = Stopwatch.StartNew();
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {silo.Path}.");
-            var output = new System.Text.StringBuilder();
-            process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-            process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            double? ready = null;
-            try
+            double? ready;
+            string tail;
+            using (var process = SiloProcess.Start(silo, s, db.ConnectionString, ["--Tracking:Cluster:Mode=AdoNet", $"--Tracking:Cluster:ClusterId=cold{run}"]))
             {
-                while (clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
-                {
-                    try
-                    {
-                        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"));
-                        if (response.IsSuccessStatusCode)
-                        {
-                            ready = clock.Elapsed.TotalMilliseconds;
-                            break;
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // Not listening yet.
-                    }
-                    catch (TaskCanceledException)
-                    {
-                        // Listening but not answering yet.
-                    }
-
-                    await Task.Delay(10);
-                }
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-
-                await process.WaitForExitAsync();
+                ready = await process.WaitReadyAsync(TimeSpan.FromSeconds(60));
+                tail = process.Tail(5);
             }
 
             var label = run == 1 ? "first start (migrates a fresh database)" : $"start {run} (schema current)";
             result.Row(label, ready, ready is { } ms ? $"≤ 5 s: {ScenarioResult.Verdict(ms <= 5000)}" : "");
             if (ready is null)
             {
-                string tail;
-                lock (output)
-                {
-                    tail = string.Join(" | ", output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(5));
-                }
-
                 result.Fail($"{label}: never ready within 60 s. Last output: {tail}");
             }
             else

@@ -72,8 +72,16 @@ public sealed class BenchSilo : IAsyncDisposable
         return new BenchSilo(app, new Uri($"http://127.0.0.1:{httpPort}"), values["Tracking:Mqtt:RfidTopicPrefix"]);
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        // Scenarios may stop their silo early to measure something else in the same scope.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {

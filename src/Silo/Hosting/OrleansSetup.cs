@@ -1,6 +1,8 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Providers;
+using Tracking.Silo.Storage.GrainState;
 using Tracking.Grains.Interfaces.Live;
 
 namespace Tracking.Silo.Hosting;
@@ -10,7 +12,7 @@ public static class OrleansSetup
 {
     private const string Invariant = "Npgsql";
 
-    public static void Configure(ISiloBuilder silo, TrackingOptions options)
+    public static void Configure(ISiloBuilder silo, TrackingOptions options, IConfiguration configuration)
     {
         var cluster = options.Cluster;
         var connectionString = options.PostgreSql.ConnectionString;
@@ -37,11 +39,19 @@ public static class OrleansSetup
 
         if (options.Storage.Mode == StorageMode.PostgreSql)
         {
-            silo.AddAdoNetGrainStorageAsDefault(o =>
+            if (options.Storage.GrainState == GrainStateProvider.Batched)
             {
-                o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
-            });
+                silo.AddBatchedGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, connectionString!, configuration);
+            }
+            else
+            {
+                silo.AddAdoNetGrainStorageAsDefault(o =>
+                {
+                    o.Invariant = Invariant;
+                    o.ConnectionString = connectionString;
+                });
+            }
+
             silo.AddAdoNetGrainStorage("PubSubStore", o =>
             {
                 o.Invariant = Invariant;

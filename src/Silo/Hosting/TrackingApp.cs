@@ -66,7 +66,7 @@ public static partial class TrackingApp
         }
 
         builder.Services.AddItemLifecycle(builder.Configuration, options.Storage.Mode == StorageMode.PostgreSql ? options.PostgreSql.ConnectionString : null);
-        builder.UseOrleans(silo => OrleansSetup.Configure(silo, options));
+        builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, builder.Configuration));
         builder.Services.AddTrackingApi(builder.Configuration);
         builder.Services.AddDeviceBridge(builder.Configuration);
         builder.Services.AddRegionsAndTransfers(builder.Configuration);

@@ -32,6 +32,15 @@ public enum StorageMode
     PostgreSql,
 }
 
+public enum GrainStateProvider
+{
+    /// <summary>Tracking's group-commit provider: one statement stores many grains' writes (docs/decisions/0009).</summary>
+    Batched,
+
+    /// <summary>The Orleans ADO.NET provider on the project's schema: one transaction per grain write.</summary>
+    AdoNet,
+}
+
 public sealed class ClusterSettings
 {
     public ClusterMode Mode { get; set; } = ClusterMode.Localhost;
@@ -57,6 +66,9 @@ public sealed class StorageSettings
 
     /// <summary>Apply pending schema migrations at start-up (PostgreSQL mode).</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>PostgreSQL mode: which provider stores grain state (the Orleans stream pub-sub state always uses ADO.NET).</summary>
+    public GrainStateProvider GrainState { get; set; } = GrainStateProvider.Batched;
 }
 
 public sealed class PostgreSqlSettings

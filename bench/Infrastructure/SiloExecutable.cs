@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tracking.Bench.ColdStart;
+namespace Tracking.Bench.Infrastructure;
 
 /// <summary>The built Silo executable: its apphost when there is one, else <c>dotnet Tracking.Silo.dll</c>.</summary>
 public sealed class SiloExecutable(string path)

@@ -1,42 +1,20 @@
 using Orleans.Providers;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Tracking.IntegrationTests.Infrastructure;
 using Tracking.IntegrationTests.Storage.TestGrains;
 
 namespace Tracking.IntegrationTests.Storage;
 
 /// <summary>
-/// Grain state through the real Orleans ADO.NET storage provider of a running host, on the project's schema:
-/// reads, writes, clears and the version (ETag) rules that keep two writers from overwriting each other.
+/// What every grain-state provider of a running host must do on the project's PostgreSQL schema: reads, writes, clears
+/// and the version (ETag) rules that keep two writers from overwriting each other. Each provider's test class runs it.
 /// </summary>
-public sealed class GrainStorageTests(PostgresHostFixture fixture) : IClassFixture<PostgresHostFixture>
+public abstract class GrainStorageContract(TrackingHost host)
 {
-    private const string StateName = "storage-test";
+    protected const string StateName = "storage-test";
 
-    private IGrainStorage Storage => fixture.Host.Services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
-
-    [Fact]
-    public async Task A_grain_writes_its_state_as_JSON_in_bytea_and_reads_it_back()
-    {
-        var key = $"json-{Guid.NewGuid():N}";
-        var grain = fixture.Host.Grains.GetGrain<ICounterGrain>(key);
-
-        await grain.Add(5);
-        var written = await grain.Add(2);
-
-        Assert.Equal(7, written.Total);
-        var json = await fixture.Database.ScalarAsync<string>(
-            $"SELECT convert_from(payload, 'UTF8') FROM orleans_grain_state WHERE grain_id_extension = '{key}'");
-        Assert.NotNull(json);
-        using var document = System.Text.Json.JsonDocument.Parse(json);
-        Assert.Equal(7, document.RootElement.GetProperty("Total").GetInt32());
-        Assert.Equal(2, await fixture.Database.ScalarAsync<int>($"SELECT version FROM orleans_grain_state WHERE grain_id_extension = '{key}'"));
-
-        var fresh = await ReadAsync(GrainId.Create("counter", key), "counter");
-        Assert.True(fresh.RecordExists);
-        Assert.Equal(7, fresh.State!.Total);
-        Assert.Equal("2", fresh.ETag);
-    }
+    protected IGrainStorage Storage => host.Services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
 
     [Fact]
     public async Task A_state_never_written_reads_as_default_without_an_etag()
@@ -137,7 +115,7 @@ public sealed class GrainStorageTests(PostgresHostFixture fixture) : IClassFixtu
     [Fact]
     public async Task A_grain_cleared_through_its_persistent_state_starts_over()
     {
-        var grain = fixture.Host.Grains.GetGrain<ICounterGrain>($"clear-{Guid.NewGuid():N}");
+        var grain = host.Grains.GetGrain<ICounterGrain>($"clear-{Guid.NewGuid():N}");
         await grain.Add(5);
 
         await grain.Clear();
@@ -146,9 +124,26 @@ public sealed class GrainStorageTests(PostgresHostFixture fixture) : IClassFixtu
         Assert.Equal(1, after.Total);
     }
 
-    private static GrainId NewId() => GrainId.Create("counter", Guid.NewGuid().ToString("N"));
+    /// <summary>A counter grain adds 5 then 2 through its persistent state; a fresh read finds 7 at version 2. Returns its key.</summary>
+    protected async Task<string> CounterWrittenTwiceAndReadBackAsync()
+    {
+        var key = $"counter-{Guid.NewGuid():N}";
+        var grain = host.Grains.GetGrain<ICounterGrain>(key);
 
-    private async Task<GrainState<CounterState>> ReadAsync(GrainId id, string stateName = StateName)
+        await grain.Add(5);
+        var written = await grain.Add(2);
+
+        Assert.Equal(7, written.Total);
+        var fresh = await ReadAsync(GrainId.Create("counter", key), "counter");
+        Assert.True(fresh.RecordExists);
+        Assert.Equal(7, fresh.State!.Total);
+        Assert.Equal("2", fresh.ETag);
+        return key;
+    }
+
+    protected static GrainId NewId() => GrainId.Create("counter", Guid.NewGuid().ToString("N"));
+
+    protected async Task<GrainState<CounterState>> ReadAsync(GrainId id, string stateName = StateName)
     {
         var state = new GrainState<CounterState>();
         await Storage.ReadStateAsync(stateName, id, state);
