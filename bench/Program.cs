@@ -8,7 +8,7 @@ var seconds = new Option<double>("--seconds") { Description = "Measured seconds 
 var pg = new Option<string?>("--pg") { Description = "Admin connection string of the PostgreSQL server (default: $TRACKING_TEST_PG)." };
 var mqttPort = new Option<int?>("--mqtt-port") { Description = "Mosquitto port on 127.0.0.1 (default: $TRACKING_TEST_MQTT_PORT)." };
 var rates = new Option<int[]>("--latency-rates") { Description = "Publish → SignalR levels, msgs/s.", AllowMultipleArgumentsPerToken = true };
-var flush = new Option<int[]>("--live-flush-ms") { Description = "Live-map batching windows to measure latency with (product default 100).", AllowMultipleArgumentsPerToken = true };
+var flush = new Option<int[]>("--live-flush-ms") { Description = "Live-map delta gaps (Tracking:Live:FlushInterval, ms) to measure latency with; the first also runs the fan-out case (product default 5).", AllowMultipleArgumentsPerToken = true };
 var registered = new Option<int?>("--memory-registered") { Description = "Items registered for the memory scenario (default 1,000,000)." };
 var active = new Option<int?>("--memory-active") { Description = "Items of those activated (default 100,000)." };
 var output = new Option<FileInfo?>("--output") { Description = "Also write the results as Markdown to this file." };

@@ -21,6 +21,5 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build bench/Bench.csproj -c Release -nologo -v q -m:2 >"$infra/build.log" 2>&1 || { grep -E " error " "$infra/build.log" | sort -u; echo "build failed" >&2; exit 1; }
 
-
 echo "nproc $(nproc), $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 bench/bin/Release/net10.0/Tracking.Bench "$@"

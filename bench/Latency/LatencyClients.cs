@@ -10,7 +10,7 @@ using Tracking.Bench.Infrastructure;
 namespace Tracking.Bench.Latency;
 
 /// <summary>
-/// SignalR clients of <c>/hubs/live</c> watching one warehouse. Every item move in a delta whose item the benchmark
+/// SignalR clients of <c>/hubs/live</c>, each watching every warehouse the benchmark times. Every item move in a delta whose item the benchmark
 /// published is timed against its publish timestamp (once per client), in microseconds.
 /// </summary>
 public sealed class LatencyClients : IAsyncDisposable
@@ -19,17 +19,34 @@ public sealed class LatencyClients : IAsyncDisposable
     private readonly ConcurrentDictionary<string, long> _published;
     private readonly LongConcurrentHistogram _histogram = new(1, 60_000_000, 3);
     private readonly ConcurrentDictionary<(int, string), byte> _seen = new();
+    private readonly LongConcurrentHistogram _toCommit = new(1, 60_000_000, 3);
+    private readonly LongConcurrentHistogram _toFlush = new(1, 60_000_000, 3);
+    private readonly LongConcurrentHistogram _toClient = new(1, 60_000_000, 3);
+
+    // Maps Stopwatch timestamps to wall-clock time, so the item's commit time and the delta's flush time (stamped by the
+    // silo in this process with the same clock) split each delivery into its stages.
+    private readonly DateTimeOffset _wallBase = DateTimeOffset.UtcNow;
+    private readonly long _tickBase = Stopwatch.GetTimestamp();
     private long _deltas;
 
     private LatencyClients(ConcurrentDictionary<string, long> published) => _published = published;
 
     public HistogramBase Histogram => _histogram;
 
+    /// <summary>Stages of the first client's deliveries: publish → item committed (bridge, gate, item grain).</summary>
+    public HistogramBase ToCommit => _toCommit;
+
+    /// <summary>Item committed → delta flushed by the forwarder (live stream, feed, batching window).</summary>
+    public HistogramBase ToFlush => _toFlush;
+
+    /// <summary>Delta flushed → client callback (SignalR serialisation, WebSocket, client parsing).</summary>
+    public HistogramBase ToClient => _toClient;
+
     public long Deltas => Interlocked.Read(ref _deltas);
 
     public long Samples => _histogram.TotalCount;
 
-    public static async Task<LatencyClients> ConnectAsync(Uri baseAddress, string warehouse, int count, ConcurrentDictionary<string, long> published)
+    public static async Task<LatencyClients> ConnectAsync(Uri baseAddress, IReadOnlyCollection<string> warehouses, int count, ConcurrentDictionary<string, long> published)
     {
         var clients = new LatencyClients(published);
         for (var i = 0; i < count; i++)
@@ -41,7 +58,11 @@ public sealed class LatencyClients : IAsyncDisposable
                 .Build();
             connection.On<WarehouseDelta>("warehouseDelta", d => clients.OnDelta(client, d));
             await connection.StartAsync();
-            await connection.InvokeAsync<WarehouseSnapshot>("JoinWarehouse", warehouse);
+            foreach (var warehouse in warehouses)
+            {
+                await connection.InvokeAsync<WarehouseSnapshot>("JoinWarehouse", warehouse);
+            }
+
             clients._connections.Add(connection);
         }
 
@@ -56,6 +77,8 @@ public sealed class LatencyClients : IAsyncDisposable
         }
     }
 
+    private static long Micros(TimeSpan span) => Math.Max(1, (long)span.TotalMicroseconds);
+
     private void OnDelta(int client, WarehouseDelta delta)
     {
         var now = Stopwatch.GetTimestamp();
@@ -64,7 +87,15 @@ public sealed class LatencyClients : IAsyncDisposable
         {
             if (_published.TryGetValue(move.ItemId, out var at) && _seen.TryAdd((client, move.ItemId), 0))
             {
-                _histogram.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(at, now).TotalMicroseconds));
+                _histogram.RecordValue(Micros(Stopwatch.GetElapsedTime(at, now)));
+                if (client == 0)
+                {
+                    var published = _wallBase + Stopwatch.GetElapsedTime(_tickBase, at);
+                    var received = _wallBase + Stopwatch.GetElapsedTime(_tickBase, now);
+                    _toCommit.RecordValue(Micros(move.At - published));
+                    _toFlush.RecordValue(Micros(delta.At - move.At));
+                    _toClient.RecordValue(Micros(received - delta.At));
+                }
             }
         }
     }

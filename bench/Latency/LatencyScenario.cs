@@ -11,12 +11,14 @@ namespace Tracking.Bench.Latency;
 /// <summary>
 /// (3) End to end: a Zebra read of a newly arriving tag published to Mosquitto → bridge → gate grain → item grain
 /// (Received) → live stream → per-silo forwarder → SignalR delta → client. Timed per item from just before the
-/// publish to the client's receive callback, at several rates and live-map batching windows; plus issue 5's case of
+/// publish to the client's receive callback, at several rates over the 4 warehouses' inbound dock readers and at several
+/// live-map delta gaps (<c>Tracking:Live:FlushInterval</c>), split into stages; plus issue 5's case of
 /// 50 clients on one warehouse at 1,000 events/s.
 /// </summary>
 public sealed class LatencyScenario : IScenario
 {
-    private const string Warehouse = "AMS1";
+    /// <summary>Issue 5's fan-out case watches one warehouse, fed by its inbound dock reader.</summary>
+    private const string FanOutWarehouse = "AMS1";
 
     public string Name => "latency";
 
@@ -25,29 +27,33 @@ public sealed class LatencyScenario : IScenario
         ArgumentNullException.ThrowIfNull(context);
         var s = context.Settings;
         var result = new ScenarioResult(Name, "3. End-to-end latency: device publish → SignalR client receive (ms)",
-            "rate (msgs/s)", "live batching window", "clients", "published", "timed deliveries", "p50", "p90", "p99", "max", "target");
+            "rate (msgs/s)", "live delta gap (FlushInterval)", "clients", "published", "timed deliveries", "p50", "p90", "p99", "max", "p50 / p99 stages: to item, to delta, to client", "target");
         // Overloaded levels build a backlog that only grows with time: a few seconds per level tell the story.
         var seconds = Math.Min(s.Seconds, 6);
-        var runs = s.LiveFlushMs.SelectMany(f => s.LatencyRates.Select(r => (Flush: f, Rate: r, Clients: s.LatencyClients))).ToList();
+        var runs = s.LiveFlushMs.SelectMany(f => s.LatencyRates.Select(r => (Flush: f, Rate: r, Clients: s.LatencyClients, FanOut: false))).ToList();
         // The fan-out case first: an overloaded level leaves a backlog in its silo that would land in the next run's figures.
-        runs.Insert(0, (100, s.FanOutRate, s.FanOutClients));
+        runs.Insert(0, (s.LiveFlushMs[0], s.FanOutRate, s.FanOutClients, true));
         foreach (var group in runs.GroupBy(r => r.Flush))
         {
             var overrides = new Dictionary<string, string> { ["Tracking:Live:FlushInterval"] = TimeSpan.FromMilliseconds(group.Key).ToString("c", CultureInfo.InvariantCulture) };
             await using var silo = await BenchSilo.StartAsync(s, postgres: null, overrides);
-            var streams = group.Select(r => (Run: r, Stream: RfidStream.Generate(context.Site, (int)(r.Rate * seconds), 1, ["GATE-IN"], [Warehouse]))).ToList();
+            // The rate levels spread over every warehouse's inbound dock reader (a site's traffic, not one hot gate);
+            // the fan-out case puts all its clients on one warehouse.
+            var streams = group.Select(r => (Run: r, Stream: RfidStream.Generate(
+                context.Site, (int)(r.Rate * seconds), 1, ["GATE-IN"], r.FanOut ? [FanOutWarehouse] : null))).ToList();
             context.Say($"latency: announcing {streams.Sum(x => x.Stream.Tags.Count):N0} tags (window {group.Key} ms)");
             foreach (var (_, stream) in streams)
             {
                 await RmaSeeder.SeedAsync(silo.Grains, stream.TagWarehouse);
             }
 
-            await using var publishers = await DevicePublishers.ConnectAsync(s.MqttHost, s.MqttPort, streams[0].Stream.Readers.Select(r => r.ReaderId));
+            await using var publishers = await DevicePublishers.ConnectAsync(s.MqttHost, s.MqttPort, streams.SelectMany(x => x.Stream.Readers).Select(r => r.ReaderId).Distinct(StringComparer.Ordinal));
             foreach (var (run, stream) in streams)
             {
                 var published = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-                await using var clients = await LatencyClients.ConnectAsync(silo.BaseAddress, Warehouse, run.Clients, published);
-                context.Say($"latency: {run.Rate:N0} msgs/s, window {run.Flush} ms, {run.Clients} clients");
+                var watched = stream.Readers.Select(r => r.Warehouse).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                await using var clients = await LatencyClients.ConnectAsync(silo.BaseAddress, watched, run.Clients, published);
+                context.Say($"latency: {run.Rate:N0} msgs/s over {watched.Count} warehouse(s), window {run.Flush} ms, {run.Clients} clients");
                 var outcome = await publishers.RunAsync(stream.ToMessages(silo.RfidTopicPrefix, 1), run.Rate, TimeSpan.FromSeconds(seconds * 2),
                     (m, at) => published[m.Key!] = at);
                 var clock = Stopwatch.StartNew();
@@ -56,8 +62,8 @@ public sealed class LatencyScenario : IScenario
                 double Ms(double percentile) => h.TotalCount == 0 ? double.NaN : h.GetValueAtPercentile(percentile) / 1000.0;
                 var target = run.Rate == 5000
                     ? $"p50 ≤ 5 ms: {ScenarioResult.Verdict(Ms(50) <= 5)}, p99 ≤ 25 ms: {ScenarioResult.Verdict(Ms(99) <= 25)}"
-                    : run.Clients == s.FanOutClients ? "issue 5: recorded" : "";
-                result.Row(run.Rate, $"{run.Flush} ms", run.Clients, outcome.Acked, h.TotalCount, Ms(50), Ms(90), Ms(99), h.TotalCount == 0 ? double.NaN : h.GetMaxValue() / 1000.0, target);
+                    : run.FanOut ? "issue 5 (one warehouse): recorded" : "";
+                result.Row(run.Rate, $"{run.Flush} ms", run.Clients, outcome.Acked, h.TotalCount, Ms(50), Ms(90), Ms(99), h.TotalCount == 0 ? double.NaN : h.GetMaxValue() / 1000.0, Stages(clients), target);
                 result.Check(outcome.Failed == 0, $"{outcome.Failed} publishes failed at {run.Rate} msgs/s");
                 result.Check(h.TotalCount > 0, $"no delta reached a client at {run.Rate} msgs/s (window {run.Flush} ms)");
                 result.Figures[$"p50_{run.Rate}_{run.Flush}_{run.Clients}"] = Ms(50);
@@ -66,9 +72,22 @@ public sealed class LatencyScenario : IScenario
         }
 
         result.Note("Memory grain storage here (the latency of the live path itself; durable commits are measured in scenario 4). " +
-            "One reader (AMS1-GATE-IN), every message one read of a tag arriving for the first time, so every message becomes an item change.");
+            "The rate levels publish round-robin from the inbound dock readers of all 4 warehouses (*-GATE-IN) and every client watches all 4; " +
+            "the fan-out case puts one reader (AMS1-GATE-IN) and all its clients on one warehouse. Every message is one read of a tag arriving " +
+            "for the first time, so every message becomes an item receipt.");
         result.Note("A delta carries at most 50 item moves (WarehouseView.MovesPerDeltaLimit, the newest ones): when more than 50 arrive within one " +
-            "batching window the older moves are not in the delta (the zone counts are), so 'timed deliveries' is below published × clients and the timed ones lean towards the newest.");
+            "delta gap the older moves are not in the delta (the zone counts are), so 'timed deliveries' is below published × clients and the timed ones lean towards the newest.");
+        result.Note("Stages (first client's deliveries, wall clock of this process): to item = publish → item grain committed the change " +
+            "(MQTT, bridge, gate grain, item receipt); to delta = commit → the forwarder flushed the delta (live stream, feed, batching window); " +
+            "to client = flush → the client's callback (SignalR).");
         return result;
+    }
+
+    private static string Stages(LatencyClients clients)
+    {
+        static string Of(HistogramBase h) => h.TotalCount == 0
+            ? "–"
+            : string.Create(CultureInfo.InvariantCulture, $"{h.GetValueAtPercentile(50) / 1000.0:0.#}/{h.GetValueAtPercentile(99) / 1000.0:0.#}");
+        return $"{Of(clients.ToCommit)}, {Of(clients.ToFlush)}, {Of(clients.ToClient)}";
     }
 }

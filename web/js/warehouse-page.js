@@ -26,6 +26,8 @@ export class WarehousePage {
     this.tasks = new Map();
     this.moves = [];
     this.totals = {};
+    this.dirty = new Set();
+    this.renderPending = false;
     this.kpis = el('div', { class: 'kpis' });
     this.note = el('span', { class: 'note muted' });
     this.seq = el('span', { class: 'seq muted', title: 'Live feed epoch and sequence number' });
@@ -103,10 +105,26 @@ export class WarehousePage {
     }
     this.moves.length = Math.min(this.moves.length, 30);
     this.seq.textContent = `${d.epoch.slice(0, 4)}·${d.seq}`;
-    if (d.totals || d.alertsRaised.length || d.alertsCleared.length) this.renderKpis();
-    if (d.alertsRaised.length || d.alertsCleared.length) this.renderAlerts();
-    if (d.agvs.length || d.tasks.length) this.renderAgvs();
-    if (d.moves.length) this.renderMoves();
+    if (d.totals || d.alertsRaised.length || d.alertsCleared.length) this.dirty.add('kpis');
+    if (d.alertsRaised.length || d.alertsCleared.length) this.dirty.add('alerts');
+    if (d.agvs.length || d.tasks.length) this.dirty.add('agvs');
+    if (d.moves.length) this.dirty.add('moves');
+    this.scheduleRender();
+  }
+
+  // A busy warehouse sends up to 200 deltas/s (decision 0005): the lists are rebuilt once per frame, not once per delta.
+  scheduleRender() {
+    if (this.renderPending || this.dirty.size === 0) return;
+    this.renderPending = true;
+    requestAnimationFrame(() => {
+      this.renderPending = false;
+      const parts = [...this.dirty];
+      this.dirty.clear();
+      if (parts.includes('kpis')) this.renderKpis();
+      if (parts.includes('alerts')) this.renderAlerts();
+      if (parts.includes('agvs')) this.renderAgvs();
+      if (parts.includes('moves')) this.renderMoves();
+    });
   }
 
   renderAll() {

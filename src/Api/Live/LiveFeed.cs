@@ -8,7 +8,8 @@ namespace Tracking.Api.Live;
 
 /// <summary>
 /// One watched warehouse or region on this silo: a stream subscription feeding a view, and a loop that sends the
-/// view's deltas to the SignalR group (at most one per <see cref="LiveOptions.FlushInterval"/>) and re-reads the
+/// view's deltas to the SignalR group (paced by <see cref="DeltaPacer"/>: at once when quiet, at most one per
+/// <see cref="LiveOptions.FlushInterval"/> while busy) and re-reads the
 /// grains every <see cref="LiveOptions.RefreshInterval"/>. Sequence numbers belong to the feed: a new feed (after
 /// nobody watched for a while, or on another silo) has a new epoch, and clients resync on an epoch change.
 /// </summary>
@@ -129,6 +130,7 @@ internal abstract partial class LiveFeed
     {
         var options = Context.Options;
         var time = Context.Time;
+        var pacer = new DeltaPacer(options.FlushInterval, options.MaxFlushInterval, options.MaxSendsPerSecond);
         var nextRefresh = time.GetUtcNow() + options.RefreshInterval;
         var token = _stopping.Token;
         while (!token.IsCancellationRequested)
@@ -160,6 +162,13 @@ internal abstract partial class LiveFeed
                     nextRefresh = time.GetUtcNow() + options.RefreshInterval;
                 }
 
+                // Leading edge: a quiet feed sends at once. While busy, whatever arrives during the gap goes out together.
+                var delay = pacer.DelayAt(time.GetUtcNow());
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, time, token);
+                }
+
                 var started = time.GetUtcNow();
                 object? delta;
                 lock (ViewLock)
@@ -167,18 +176,20 @@ internal abstract partial class LiveFeed
                     delta = FlushLocked(started);
                 }
 
-                if (delta is not null)
+                if (delta is null)
                 {
-                    await Context.Hub.Clients.Group(Group).SendAsync(ClientMethod, delta, token);
-                    LiveMetrics.DeltasSent.Add(1);
+                    if (pending)
+                    {
+                        // Only throttled changes (AGV positions) are waiting: look again after a gap, not in a spin.
+                        await Task.Delay(options.FlushInterval, time, token);
+                    }
+
+                    continue;
                 }
 
-                // The batching window: whatever arrives meanwhile goes out together in the next delta.
-                var rest = options.FlushInterval - (time.GetUtcNow() - started);
-                if (rest > TimeSpan.Zero)
-                {
-                    await Task.Delay(rest, time, token);
-                }
+                await Context.Hub.Clients.Group(Group).SendAsync(ClientMethod, delta, token);
+                LiveMetrics.DeltasSent.Add(1);
+                pacer.Sent(started, time.GetUtcNow() - started, Context.Forwarder.WatcherCount(this));
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -188,7 +199,7 @@ internal abstract partial class LiveFeed
             {
                 // A failed send or read must not end the feed: the next round (or the client's resync) heals it.
                 LogLoopError(Context.Logger, Group, ex);
-                await Task.Delay(options.FlushInterval, time, CancellationToken.None);
+                await Task.Delay(options.MaxFlushInterval, time, CancellationToken.None);
             }
         }
 

@@ -111,6 +111,15 @@ public sealed partial class LiveForwarder : IHostedService
         LiveMetrics.Feeds.Add(-feeds.Count);
     }
 
+    /// <summary>Connections on this silo watching the feed (its fan-out).</summary>
+    internal int WatcherCount(LiveFeed feed)
+    {
+        lock (_lock)
+        {
+            return feed.Watchers.Count;
+        }
+    }
+
     /// <summary>Called by a feed's loop: retire it if nobody has watched it for <see cref="LiveOptions.Linger"/>.</summary>
     internal bool TryRetire(LiveFeed feed)
     {

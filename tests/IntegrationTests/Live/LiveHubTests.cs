@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Tracking.Api.Live;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Live;
 using Tracking.Grains.Warehouses;
@@ -50,6 +51,29 @@ public sealed class LiveHubTests(LiveHostFixture fixture) : IClassFixture<LiveHo
         var move = delta.Moves.Single(m => m.ItemId == "3074257BF7194E4000000001");
         Assert.Equal("DOCK-IN-01", move.To);
         Assert.Null(move.From);
+    }
+
+    [Fact]
+    public async Task A_burst_of_item_events_arrives_in_consecutive_deltas_whose_absolute_counts_end_at_the_whole_burst()
+    {
+        const int burst = 300;
+        await using var client = await LiveTestClient.ConnectAsync(Host);
+        var snapshot = await client.JoinWarehouseAsync("CHI1");
+        var dockBefore = snapshot.Zones.Single(z => z.Code == "DOCK-IN").Count;
+        var dock01Before = snapshot.Locations.Single(l => l.Code == "DOCK-IN-01").Count;
+        var epcs = Enumerable.Range(0, burst).Select(i => $"3074257BF7194E40000B{i:D4}").ToList();
+
+        await Task.WhenAll(epcs.Select(epc => Host.PublishAsync(LiveEvents.Arrived(epc, "CHI1/DOCK-IN-01", "CHI1"))));
+
+        // However the pacing coalesces the burst, the deltas are numbered one after another in one epoch, none carries
+        // more moves than the limit, and the last one's absolute counts hold every event.
+        var deltas = (await client.WarehouseDeltasUntilAsync(d => d.Zones.Any(z => z.Code == "DOCK-IN" && z.Count == dockBefore + burst), TimeSpan.FromSeconds(30)))
+            .Where(d => d.Seq > snapshot.Seq).ToList();
+        Assert.Equal(Enumerable.Range(1, deltas.Count).Select(i => snapshot.Seq + i), deltas.Select(d => d.Seq));
+        Assert.All(deltas, d => Assert.Equal(snapshot.Epoch, d.Epoch));
+        Assert.All(deltas, d => Assert.InRange(d.Moves.Count, 0, WarehouseView.MovesPerDeltaLimit));
+        Assert.Equal(dock01Before + burst, deltas[^1].Locations.Single(l => l.Code == "DOCK-IN-01").Count);
+        Assert.All(deltas.SelectMany(d => d.Moves), m => Assert.Contains(m.ItemId, epcs));
     }
 
     [Fact]
