@@ -44,7 +44,7 @@ public sealed class IngestScenario : IScenario
         result.Figures["single_reads_per_s"] = one.ReadsPerSecond;
         result.Figures["batched_reads_per_s"] = many.ReadsPerSecond;
         result.Figures["single_item_changes_per_s"] = one.ItemChangesPerSecond;
-        result.Note($"{single.Readers.Count} readers (GATE-IN and GATE-INSP of 4 warehouses), {tags:N0} tags per run announced by RMAs, each tag read " +
+        result.Note($"{single.Readers.Count} readers (GATE-IN and GATE-INSP of 4 warehouses), {tags:N0} tags per run announced by RMAs of 1–5 lines (a parcel's units reach the gate together), each tag read " +
             $"{s.ReadsPerTag}× per gate in the single-read run and {s.ReadsPerTag * (s.Quick ? 5 : 25)}× in the array run (strong on one antenna, weak on a neighbour).");
         result.Note("Reads/s = reads landed in gate grains (the bridge's `tracking.rfid.reads` counter, cross-checked with every gate's GateStatus.TotalReads) " +
             "divided by the time from the first publish until the last read landed. Item state changes = `tracking.items.events` (Received at the dock, InspectionStarted at the inspection gate), each stored in PostgreSQL and journaled.");

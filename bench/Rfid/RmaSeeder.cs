@@ -11,7 +11,11 @@ namespace Tracking.Bench.Rfid;
 /// </summary>
 public static class RmaSeeder
 {
-    private const int LinesPerRma = 20;
+    /// <summary>
+    /// Lines per RMA cycle through 1–5 (3 on average), as real returns do: one parcel holds a few units. A warehouse's
+    /// tags follow each other in the stream, so the units of one RMA reach the gate together, as a parcel's do.
+    /// </summary>
+    private static readonly int[] LinesPerRma = [1, 2, 3, 4, 5];
 
     public static async Task SeedAsync(IGrainFactory grains, IReadOnlyDictionary<string, string> tagWarehouse, int parallelism = 32)
     {
@@ -19,7 +23,7 @@ public static class RmaSeeder
         ArgumentNullException.ThrowIfNull(tagWarehouse);
         var rmas = tagWarehouse
             .GroupBy(t => t.Value, StringComparer.OrdinalIgnoreCase)
-            .SelectMany(g => g.Select(t => t.Key).Chunk(LinesPerRma).Select(chunk => (Warehouse: g.Key, Tags: chunk)))
+            .SelectMany(g => Parcels([.. g.Select(t => t.Key)]).Select(tags => (Warehouse: g.Key, Tags: tags)))
             .ToList();
         var prefix = Guid.NewGuid().ToString("N")[..8];
         await Parallel.ForEachAsync(
@@ -31,5 +35,18 @@ public static class RmaSeeder
                 await grains.GetGrain<IRmaGrain>(rma.Id).CreateAsync(new CreateRma(
                     $"ORD-{rma.Id}", RmaChannel.Web, "EU", rma.Warehouse, RefundPolicy.OnGrading, lines, Actor.System));
             });
+    }
+
+    /// <summary>The tags cut into consecutive parcels of 1, 2, 3, 4, 5, 1, 2, … units.</summary>
+    public static IEnumerable<string[]> Parcels(IReadOnlyList<string> tags)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        var start = 0;
+        for (var i = 0; start < tags.Count; i++)
+        {
+            var size = Math.Min(LinesPerRma[i % LinesPerRma.Length], tags.Count - start);
+            yield return [.. tags.Skip(start).Take(size)];
+            start += size;
+        }
     }
 }

@@ -8,8 +8,10 @@ namespace Tracking.DeviceBridge.Ingest;
 
 /// <summary>
 /// Drains each lane in rounds: everything waiting is grouped per device, the reads of one reader become one batch for
-/// its gate grain, AGV messages go to their grain in order. Devices in a round are called in parallel. Each message's
-/// receipt is settled after its grain call, so the broker's acknowledgement follows the grain, not the hand-off.
+/// its gate grain, AGV messages go to their grain in order. Devices in a round are called in parallel. A gate accepts
+/// a batch at once (deduplication) and the lane goes on with its next round while the items store their changes (up
+/// to <see cref="MaxRoundsInFlight"/> rounds); each message's receipt is settled only when its items have it
+/// (<see cref="IRfidGateGrain.WhenObservedAsync"/>), so the broker's acknowledgement follows the grains, not the hand-off.
 /// On shutdown it closes the intake and drains every lane into the grains before the host stops the silo (this
 /// service is registered after Orleans, and hosted services stop in reverse order), bounded by the host's shutdown
 /// timeout; whatever is left then stays unacknowledged and is redelivered by the broker on the next session.
@@ -21,6 +23,9 @@ public sealed partial class DeviceMessageProcessor(
     ILogger<DeviceMessageProcessor> logger) : BackgroundService
 {
     private const int MaxRound = 2_000;
+
+    /// <summary>Rounds of one lane whose items may still be storing their changes while the lane accepts the next.</summary>
+    private const int MaxRoundsInFlight = 8;
 
     private static readonly Counter<long> Failures = DeviceMetrics.Meter.CreateCounter<long>(
         "tracking.devices.processing_failures", description: "Device messages whose grain call failed (left unacknowledged for redelivery)");
@@ -88,18 +93,29 @@ public sealed partial class DeviceMessageProcessor(
     private async Task RunLaneAsync(int lane, CancellationToken abort)
     {
         var reader = lanes.Reader(lane);
-        var round = new List<DeviceMessage>(MaxRound);
+        var inFlight = new Queue<Task>();
         try
         {
             while (await reader.WaitToReadAsync(abort))
             {
-                round.Clear();
+                var round = new List<DeviceMessage>();
                 while (round.Count < MaxRound && reader.TryRead(out var message))
                 {
                     round.Add(message);
                 }
 
-                await ProcessRoundAsync(round);
+                // The next round starts once this one is accepted, not once its items have stored their changes: a lane
+                // no longer idles behind its slowest item. Bounded, so a stalled grain still back-pressures the lane.
+                inFlight.Enqueue(await StartRoundAsync(round));
+                while (inFlight.Count > 0 && (inFlight.Count >= MaxRoundsInFlight || inFlight.Peek().IsCompleted))
+                {
+                    await inFlight.Dequeue();
+                }
+            }
+
+            while (inFlight.Count > 0)
+            {
+                await inFlight.Dequeue();
             }
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -112,25 +128,46 @@ public sealed partial class DeviceMessageProcessor(
         }
     }
 
-    private async Task ProcessRoundAsync(List<DeviceMessage> round)
+    /// <summary>
+    /// Hands a round to its grains and returns, once every device of the round has accepted its messages, the task that
+    /// completes when they are all settled. Per device the order holds: a reader's batch is deduplicated by its gate
+    /// before the lane takes the next round, and the gate chains each tag's item calls after the earlier ones.
+    /// </summary>
+    private async Task<Task> StartRoundAsync(List<DeviceMessage> round)
     {
-        var work = new List<Task>();
+        var accepting = new List<Task<Task>>();
         foreach (var group in round.OfType<RfidMessage>().GroupBy(m => m.ReaderId, StringComparer.OrdinalIgnoreCase))
         {
-            var messages = group.ToArray();
-            var reads = messages.SelectMany(m => m.Reads).ToArray();
-            work.Add(DeliverAsync(group.Key, messages, reads.Length, () => grains.GetGrain<IRfidGateGrain>(group.Key).ProcessAsync(new RfidReadBatch(group.Key, reads))));
+            accepting.Add(AcceptReadsAsync(group.Key, group.ToArray()));
         }
 
         foreach (var group in round.Where(m => m is not RfidMessage).GroupBy(m => m.DeviceId, StringComparer.OrdinalIgnoreCase))
         {
-            work.Add(ApplyAgvMessagesAsync(group.Key, group.ToArray()));
+            // AGV messages are applied (and settled) in full before the next round: their order matters across rounds.
+            accepting.Add(ApplyAgvMessagesAsync(group.Key, group.ToArray()));
         }
 
-        await Task.WhenAll(work);
+        var settling = await Task.WhenAll(accepting);
+        return Task.WhenAll(settling);
     }
 
-    private async Task ApplyAgvMessagesAsync(string agvId, DeviceMessage[] messages)
+    /// <summary>Gives a reader's reads of this round to its gate; the returned task settles the messages once the items have them.</summary>
+    private async Task<Task> AcceptReadsAsync(string readerId, RfidMessage[] messages)
+    {
+        var reads = messages.SelectMany(m => m.Reads).ToArray();
+        var gate = grains.GetGrain<IRfidGateGrain>(readerId);
+        var ticket = Guid.Empty;
+        if (!await CallAsync(readerId, reads.Length, async () => ticket = await gate.AcceptAsync(new RfidReadBatch(readerId, reads))))
+        {
+            Settle(messages, delivered: false);
+            return Task.CompletedTask;
+        }
+
+        return DeliverAsync(readerId, messages, reads.Length, () => gate.WhenObservedAsync(ticket));
+    }
+
+    /// <summary>Applies (and settles) an AGV's messages in order; nothing is left to wait for afterwards.</summary>
+    private async Task<Task> ApplyAgvMessagesAsync(string agvId, DeviceMessage[] messages)
     {
         var agv = grains.GetGrain<IAgvGrain>(agvId);
         foreach (var message in messages)
@@ -142,11 +179,15 @@ public sealed partial class DeviceMessageProcessor(
                 _ => Task.CompletedTask,
             });
         }
+
+        return Task.CompletedTask;
     }
 
-    private async Task DeliverAsync(string deviceId, DeviceMessage[] messages, int count, Func<Task> call)
+    private async Task DeliverAsync(string deviceId, DeviceMessage[] messages, int count, Func<Task> call) =>
+        Settle(messages, await CallAsync(deviceId, count, call));
+
+    private static void Settle(DeviceMessage[] messages, bool delivered)
     {
-        var delivered = await CallAsync(deviceId, count, call);
         foreach (var message in messages)
         {
             if (delivered)

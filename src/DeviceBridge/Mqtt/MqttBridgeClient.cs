@@ -205,7 +205,7 @@ public sealed partial class MqttBridgeClient : BackgroundService
             .WithSessionExpiryInterval(_options.SessionExpirySeconds)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithReceiveMaximum(1000);
+            .WithReceiveMaximum((ushort)_options.ReceiveMaximum);
         if (_credentials.Username is not null)
         {
             builder = builder.WithCredentials(_credentials.Username, _credentials.Password);

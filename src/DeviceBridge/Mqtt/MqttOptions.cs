@@ -60,6 +60,13 @@ public sealed class MqttOptions
     /// <summary>Lanes process devices in parallel; one device always maps to the same lane, so its messages stay in order.</summary>
     public int Lanes { get; set; } = 4;
 
+    /// <summary>
+    /// MQTT 5 Receive Maximum: QoS 1 messages the broker may have delivered but not yet seen acknowledged. The bridge
+    /// acknowledges only after the grains have a message, so this bounds how many are being processed at once across all
+    /// lanes. The broker's own limit applies too (Mosquitto: <c>max_inflight_messages</c>).
+    /// </summary>
+    public int ReceiveMaximum { get; set; } = 1000;
+
     /// <summary>How long the broker keeps the bridge's session (subscriptions, queued QoS 1 messages) while it is away.</summary>
     public uint SessionExpirySeconds { get; set; } = 3600;
 

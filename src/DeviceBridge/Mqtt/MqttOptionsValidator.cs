@@ -39,6 +39,11 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             failures.Add("Tracking:Mqtt:ChannelCapacity must be at least 10 and Tracking:Mqtt:Lanes 1-64.");
         }
 
+        if (options.ReceiveMaximum is < 1 or > 65535)
+        {
+            failures.Add($"Tracking:Mqtt:ReceiveMaximum = {options.ReceiveMaximum} must be between 1 and 65535 (MQTT 5).");
+        }
+
         if (options.SharedSubscriptionGroup is { Length: > 0 } group && group.IndexOfAny(['/', '+', '#']) >= 0)
         {
             failures.Add($"Tracking:Mqtt:SharedSubscriptionGroup '{group}' must not contain '/', '+' or '#'.");

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Tracking.Grains.Interfaces.Devices;
 
 /// <summary>
@@ -6,7 +8,23 @@ namespace Tracking.Grains.Interfaces.Devices;
 /// </summary>
 public interface IRfidGateGrain : IGrainWithStringKey
 {
+    /// <summary>Deduplicates the batch and returns once every item has its changes (<see cref="AcceptAsync"/> + <see cref="WhenObservedAsync"/>).</summary>
     Task ProcessAsync(RfidReadBatch batch);
+
+    /// <summary>
+    /// Deduplicates the batch and starts telling the items of its changes (in order per tag, after any earlier batch's
+    /// calls for that tag), then returns at once: the gate's turn is not held while items store their changes, so the
+    /// next batch can be deduplicated meanwhile. The returned ticket completes with <see cref="WhenObservedAsync"/>.
+    /// </summary>
+    Task<Guid> AcceptAsync(RfidReadBatch batch);
+
+    /// <summary>
+    /// Returns once every item of the accepted batch has stored its change (what the bridge waits for before it
+    /// acknowledges the device message). Throws NotFound for a ticket this activation did not issue (e.g. the gate was
+    /// reactivated since): the caller must then treat the batch as not delivered.
+    /// </summary>
+    [AlwaysInterleave]
+    Task WhenObservedAsync(Guid ticket);
 
     Task<GateStatus> GetStatusAsync();
 

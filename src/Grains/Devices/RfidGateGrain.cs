@@ -22,7 +22,11 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     private const int MaxObservationAttempts = 30;
     private static readonly TimeSpan SummaryInterval = TimeSpan.FromMilliseconds(500);
 
+    private static readonly TimeSpan ForgetWaitedBatchesAfter = TimeSpan.FromMinutes(2);
+
     private readonly ReadRate _rate = new();
+    private readonly KeyedSequence _tagCalls = new();
+    private readonly Dictionary<Guid, AcceptedBatch> _batches = [];
     private WarehouseDefinition _warehouse = null!;
     private ReaderDefinition _reader = null!;
     private RfidDeduplicator _dedup = null!;
@@ -49,7 +53,9 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         return Task.CompletedTask;
     }
 
-    public async Task ProcessAsync(RfidReadBatch batch)
+    public async Task ProcessAsync(RfidReadBatch batch) => await WhenObservedAsync(await AcceptAsync(batch));
+
+    public async Task<Guid> AcceptAsync(RfidReadBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var now = DateTimeOffset.UtcNow;
@@ -59,8 +65,10 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         _lastSeen = now;
         DeviceMetrics.RfidReads.Add(reads);
 
+        // Synchronous up to here, in this grain's turn: batches are deduplicated one at a time in arrival order.
         var changes = _dedup.Apply(batch.Reads, now);
-        await ObserveAsync(changes);
+        var ticket = Guid.NewGuid();
+        _batches[ticket] = new AcceptedBatch(ObserveAsync(changes), now);
 
         await PublishChangesAsync(changes);
         if (now - _lastSummary >= SummaryInterval && batch.Reads.Count > 0)
@@ -74,6 +82,28 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         {
             _silentAlertRaised = false;
             await ClearSilentAlertAsync();
+        }
+
+        return ticket;
+    }
+
+    public async Task WhenObservedAsync(Guid ticket)
+    {
+        if (!_batches.TryGetValue(ticket, out var batch))
+        {
+            throw DomainException.NotFound("batch-unknown", $"Reader {ReaderId} has no accepted batch {ticket} (the gate may have been reactivated): deliver it again.");
+        }
+
+        try
+        {
+            // Started by AcceptAsync in this activation's turns.
+#pragma warning disable VSTHRD003
+            await batch.Observed;
+#pragma warning restore VSTHRD003
+        }
+        finally
+        {
+            _batches.Remove(ticket);
         }
     }
 
@@ -124,26 +154,40 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        var departed = _dedup.Expire(DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        _tagCalls.Prune();
+
+        // A batch nobody waited for (its caller gave up) is forgotten once done and old enough.
+        foreach (var ticket in _batches.Where(b => b.Value.Observed.IsCompleted && now - b.Value.AcceptedAt > ForgetWaitedBatchesAfter).Select(b => b.Key).ToList())
+        {
+            _batches.Remove(ticket);
+        }
+
+        var departed = _dedup.Expire(now);
         await PublishChangesAsync(departed);
     }
 
     /// <summary>
     /// Tells the items of this batch, in parallel across tags and in order per tag (an arrival always reaches the item
-    /// before a zone change), and returns only when every item has it: the bridge acknowledges the device message to
-    /// the broker after this call, so a crash before an item stored its change means a redelivery, never a lost read.
+    /// before a zone change, also across batches: a tag's calls are chained after the earlier batches' calls for it).
+    /// The returned task completes when every item has its change: the bridge acknowledges the device message to the
+    /// broker only after <see cref="WhenObservedAsync"/>, so a crash before an item stored its change means a
+    /// redelivery, never a lost read.
     /// </summary>
-    private Task ObserveAsync(IReadOnlyList<TagChange> changes) =>
-        Task.WhenAll(changes
-            .Where(c => c.Kind is TagChangeKind.Arrived or TagChangeKind.ZoneChanged)
-            .GroupBy(c => c.Epc, StringComparer.Ordinal)
-            .Select(async tag =>
+    private Task ObserveAsync(IReadOnlyList<TagChange> changes)
+    {
+        var calls = new List<Task>();
+        foreach (var change in changes)
+        {
+            if (change.Kind is TagChangeKind.Arrived or TagChangeKind.ZoneChanged)
             {
-                foreach (var change in tag)
-                {
-                    await ObserveWithRetryAsync(change.Epc, new ObserveItem(_warehouse.Code, change.Location!, ReaderId, change.ObservedAt));
-                }
-            }));
+                var command = new ObserveItem(_warehouse.Code, change.Location!, ReaderId, change.ObservedAt);
+                calls.Add(_tagCalls.RunAsync(change.Epc, () => ObserveWithRetryAsync(change.Epc, command)));
+            }
+        }
+
+        return calls.Count == 0 ? Task.CompletedTask : Task.WhenAll(calls);
+    }
 
     private async Task ObserveWithRetryAsync(string epc, ObserveItem command)
     {
@@ -218,6 +262,8 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         var last = changes[^1];
         await this.PublishLiveAsync(new GateActivity(_warehouse.Code, DateTimeOffset.UtcNow, ReaderId, last.Antenna, reads, last.Epc), logger);
     }
+
+    private sealed record AcceptedBatch(Task Observed, DateTimeOffset AcceptedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reader {ReaderId} has been silent for more than {Seconds} s")]
     private static partial void LogSilent(ILogger logger, string readerId, double seconds);

@@ -490,18 +490,21 @@ public sealed partial class ReturnedItemGrain(
             throw;
         }
 
+        // The state is stored: the journal append, the location projection and the live event depend only on it, not
+        // on each other, so they run together and a change costs the slowest of the three instead of their sum. The
+        // caller still returns only once the journal has the event (durability); the other two never throw.
         _journalPending = true;
-        await EnsureJournaledAsync(evt);
-        metrics.Event(type);
-        await SyncLocationAsync(previous, snapshot);
+        var journaled = EnsureJournaledAsync(evt);
+        var projected = SyncLocationAsync(previous, snapshot);
         var warehouse = snapshot.Warehouse ?? previous?.Warehouse;
-        if (warehouse is not null)
-        {
-            await this.PublishLiveAsync(
+        var published = warehouse is null
+            ? Task.CompletedTask
+            : this.PublishLiveAsync(
                 new ItemChanged(warehouse, now, ItemId, snapshot.Sku, evt.Before, snapshot.Status, previous?.Location, snapshot.Location, type),
                 logger);
-        }
-
+        await Task.WhenAll(projected, published);
+        await journaled;
+        metrics.Event(type);
         return snapshot;
     }
 
@@ -526,16 +529,15 @@ public sealed partial class ReturnedItemGrain(
         {
             var previousKey = LocationKey(previous);
             var currentKey = LocationKey(current);
-            if (previousKey is not null && previousKey != currentKey)
-            {
-                await GrainFactory.GetGrain<ILocationGrain>(previousKey).RemoveAsync(ItemId);
-            }
-
-            if (currentKey is not null && current is not null)
-            {
-                await GrainFactory.GetGrain<ILocationGrain>(currentKey).PlaceAsync(new LocationItem(
-                    ItemId, current.Sku, current.Status, current.Grade, current.Disposition, current.Priority, current.ReceivedAt, current.Unexpected));
-            }
+            // Two different location grains: leaving one and entering the other are independent calls.
+            var removed = previousKey is not null && previousKey != currentKey
+                ? GrainFactory.GetGrain<ILocationGrain>(previousKey).RemoveAsync(ItemId)
+                : Task.CompletedTask;
+            var placed = currentKey is not null && current is not null
+                ? GrainFactory.GetGrain<ILocationGrain>(currentKey).PlaceAsync(new LocationItem(
+                    ItemId, current.Sku, current.Status, current.Grade, current.Disposition, current.Priority, current.ReceivedAt, current.Unexpected))
+                : Task.CompletedTask;
+            await Task.WhenAll(removed, placed);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -22,6 +22,8 @@ public sealed partial class LocationGrain(
     private LocationDefinition _definition = null!;
     private string _warehouse = "";
     private bool _dirty;
+    private bool _unsaved;
+    private DateTimeOffset _savedAt;
     private IGrainTimer? _timer;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -40,6 +42,7 @@ public sealed partial class LocationGrain(
     {
         _timer?.Dispose();
         await FlushAsync(cancellationToken);
+        await SaveAsync(cancellationToken);
     }
 
     public Task<LocationContents> GetContentsAsync() => Task.FromResult(new LocationContents(
@@ -110,10 +113,17 @@ public sealed partial class LocationGrain(
     {
         state.State.Version++;
         _dirty = true;
+        _unsaved = true;
     }
 
+    /// <summary>Reports the changed summary to the warehouse every flush interval; stores the contents less often.</summary>
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (_unsaved && DateTimeOffset.UtcNow - _savedAt >= options.Value.LocationPersistInterval)
+        {
+            await SaveAsync(cancellationToken);
+        }
+
         if (!_dirty)
         {
             return;
@@ -122,13 +132,33 @@ public sealed partial class LocationGrain(
         _dirty = false;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
             await GrainFactory.GetGrain<IWarehouseGrain>(_warehouse).ReportAsync(Summary());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Try again on the next tick.
             _dirty = true;
+            LogFlushFailed(ex, this.GetPrimaryKeyString());
+        }
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        if (!_unsaved)
+        {
+            return;
+        }
+
+        _unsaved = false;
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+            _savedAt = DateTimeOffset.UtcNow;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Try again on the next tick.
+            _unsaved = true;
             LogFlushFailed(ex, this.GetPrimaryKeyString());
         }
     }

@@ -1,0 +1,111 @@
+using Tracking.Grains.Devices;
+
+// The tests own the TaskCompletionSources whose tasks the sequence runs and they await.
+#pragma warning disable VSTHRD003
+
+namespace Tracking.UnitTests.Devices;
+
+public sealed class KeyedSequenceTests
+{
+    [Fact]
+    public async Task Work_for_a_tag_starts_only_after_the_earlier_work_for_it_succeeded()
+    {
+        var sequence = new KeyedSequence();
+        var arrival = new TaskCompletionSource();
+        var started = new List<string>();
+        var first = sequence.RunAsync("EPC-1", () =>
+        {
+            started.Add("arrival");
+            return arrival.Task;
+        });
+        var second = sequence.RunAsync("EPC-1", () =>
+        {
+            started.Add("zone change");
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(["arrival"], started);
+        Assert.False(second.IsCompleted);
+
+        arrival.SetResult();
+        await Task.WhenAll(first, second);
+        Assert.Equal(["arrival", "zone change"], started);
+    }
+
+    [Fact]
+    public async Task Work_for_different_tags_runs_at_once()
+    {
+        var sequence = new KeyedSequence();
+        var blocked = new TaskCompletionSource();
+        var started = new List<string>();
+        var first = sequence.RunAsync("EPC-1", () =>
+        {
+            started.Add("EPC-1");
+            return blocked.Task;
+        });
+        var second = sequence.RunAsync("EPC-2", () =>
+        {
+            started.Add("EPC-2");
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(["EPC-1", "EPC-2"], started);
+        Assert.True(second.IsCompletedSuccessfully);
+        blocked.SetResult();
+        await first;
+    }
+
+    [Fact]
+    public async Task Later_work_for_a_tag_fails_without_running_when_the_earlier_work_failed()
+    {
+        var sequence = new KeyedSequence();
+        var arrival = new TaskCompletionSource();
+        var ranLater = false;
+        var first = sequence.RunAsync("EPC-1", () => arrival.Task);
+        var second = sequence.RunAsync("EPC-1", () =>
+        {
+            ranLater = true;
+            return Task.CompletedTask;
+        });
+
+        arrival.SetException(new InvalidOperationException("storage down"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second);
+        Assert.False(ranLater);
+    }
+
+    [Fact]
+    public async Task Prune_forgets_only_tags_whose_work_has_finished()
+    {
+        var sequence = new KeyedSequence();
+        var pending = new TaskCompletionSource();
+        await sequence.RunAsync("EPC-done", () => Task.CompletedTask);
+        var inFlight = sequence.RunAsync("EPC-busy", () => pending.Task);
+
+        sequence.Prune();
+
+        Assert.Equal(1, sequence.Count);
+        pending.SetResult();
+        await inFlight;
+        sequence.Prune();
+        Assert.Equal(0, sequence.Count);
+    }
+
+    [Fact]
+    public async Task After_a_failure_is_pruned_new_work_for_the_tag_runs_again()
+    {
+        var sequence = new KeyedSequence();
+        var failed = sequence.RunAsync("EPC-1", () => Task.FromException(new InvalidOperationException("storage down")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
+
+        sequence.Prune();
+        var ran = false;
+        await sequence.RunAsync("EPC-1", () =>
+        {
+            ran = true;
+            return Task.CompletedTask;
+        });
+
+        Assert.True(ran);
+    }
+}
