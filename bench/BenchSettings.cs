@@ -25,7 +25,7 @@ public sealed record BenchSettings
     /// Live-map delta gaps (<c>Tracking:Live:FlushInterval</c>, ms) to measure the latency levels with. The first is the
     /// product default (5) and also runs the fan-out case; 100 was the default before leading-edge pacing.
     /// </summary>
-    public IReadOnlyList<int> LiveFlushMs { get; init; } = [5, 100];
+    public IReadOnlyList<int> LiveFlushMs { get; init; } = [2, 100];
 
     public int LatencyClients { get; init; } = 5;
 
@@ -60,7 +60,7 @@ public sealed record BenchSettings
         Quick = true,
         Seconds = 2,
         LatencyRates = [500],
-        LiveFlushMs = [5],
+        LiveFlushMs = [2],
         LatencyClients = 2,
         FanOutClients = 5,
         FanOutRate = 200,

@@ -10,7 +10,7 @@ public sealed class LiveOptions
     /// bounded however fast events come. A quiet feed sends its first change at once; while changes keep coming they are
     /// coalesced for this long (see <see cref="DeltaPacer"/> and docs/decisions/0005).
     /// </summary>
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>
     /// The widest the gap stretches when deltas are costly to send (many watchers, a silo short of CPU): the gap is at
@@ -21,7 +21,7 @@ public sealed class LiveOptions
 
     /// <summary>
     /// Delta messages one feed may send per second across all its watchers on this silo: with many watchers the gap
-    /// stretches (5 watchers → 5 ms, 50 → 25 ms), so fan-out cost stays bounded. Never beyond <see cref="MaxFlushInterval"/>.
+    /// stretches (5 watchers → 2.5 ms, 50 → 25 ms), so fan-out cost stays bounded. Never beyond <see cref="MaxFlushInterval"/>.
     /// </summary>
     public int MaxSendsPerSecond { get; set; } = 2_000;
 

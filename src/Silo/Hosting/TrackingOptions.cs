@@ -12,6 +12,18 @@ public sealed class TrackingOptions
     public PostgreSqlSettings PostgreSql { get; set; } = new();
 
     public SiteSettings Site { get; set; } = new();
+
+    public LiveStreamSettings Streams { get; set; } = new();
+}
+
+/// <summary>The in-memory Orleans streams that carry live events from grains to the SignalR forwarders.</summary>
+public sealed class LiveStreamSettings
+{
+    /// <summary>How often each queue's pulling agent looks for new events: half of it is the average added latency.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Stream queues, each polled by one silo's agent: fewer queues, fewer idle polls; at least the number of silos.</summary>
+    public int Queues { get; set; } = 2;
 }
 
 public enum ClusterMode

@@ -40,6 +40,16 @@ public sealed class TrackingOptionsValidator : IValidateOptions<TrackingOptions>
             failures.Add("Tracking:Site:SeedFile must name a site JSON file (the default is Site/sample-site.json).");
         }
 
+        if (options.Streams.PollInterval < TimeSpan.FromMilliseconds(1) || options.Streams.PollInterval > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Tracking:Streams:PollInterval = {options.Streams.PollInterval} must be between 00:00:00.001 and 00:00:01 (the default is 00:00:00.001).");
+        }
+
+        if (options.Streams.Queues is < 1 or > 64)
+        {
+            failures.Add($"Tracking:Streams:Queues = {options.Streams.Queues} must be between 1 and 64 (the default is 2).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

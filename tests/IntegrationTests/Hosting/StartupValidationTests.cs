@@ -23,6 +23,16 @@ public sealed class StartupValidationTests
         Assert.Contains(ex.Failures, f => f.Contains("must differ", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("--Tracking:Streams:PollInterval=00:00:00", "Tracking:Streams:PollInterval")]
+    [InlineData("--Tracking:Streams:Queues=0", "Tracking:Streams:Queues")]
+    public void Live_stream_settings_out_of_range_are_refused_by_name(string setting, string key)
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => TrackingApp.Build([setting]));
+
+        Assert.Contains(ex.Failures, f => f.Contains(key, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_missing_site_seed_file_is_named()
     {
