@@ -88,7 +88,10 @@ public static class OrleansSetup
                 p.BatchContainerBatchSize = 100;
             }));
         });
-        silo.AddDashboard();
+        if (options.Dashboard.Enabled)
+        {
+            silo.AddDashboard();
+        }
     }
 
     private static void BinaryState(OptionsBuilder<MemoryGrainStorageOptions> options) =>

@@ -87,7 +87,10 @@ public static partial class TrackingApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapTrackingApi();
         app.MapScalarApiReference("/scalar").RequireAuthorization(Policies.View);
-        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Policies.Admin);
+        if (options.Dashboard.Enabled)
+        {
+            app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Policies.Admin);
+        }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tracking");
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -14,6 +14,17 @@ public sealed class TrackingOptions
     public SiteSettings Site { get; set; } = new();
 
     public LiveStreamSettings Streams { get; set; } = new();
+
+    public DashboardSettings Dashboard { get; set; } = new();
+}
+
+public sealed class DashboardSettings
+{
+    /// <summary>
+    /// The Orleans dashboard at /dashboard (admin only). It profiles every grain call, which costs a few percent of
+    /// throughput (docs/benchmarks.md); a silo that needs every cycle can switch it off.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
 }
 
 /// <summary>The in-memory Orleans streams that carry live events from grains to the SignalR forwarders.</summary>
