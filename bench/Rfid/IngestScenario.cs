@@ -28,13 +28,20 @@ public sealed class IngestScenario : IScenario
         // Sizes: enough tags for the measured seconds at the expected rates; arrays carry many more reads per tag,
         // as a portal sees a tag many times while it passes.
         var tags = s.Quick ? 400 : (int)Math.Min(40_000, 1_500 * s.Seconds);
-        var single = RfidStream.Generate(context.Site, tags, s.ReadsPerTag, Gates);
+        // Single reads are measured several times (each with new tags) and the median run reported, like the ceiling.
+        var singles = Enumerable.Range(0, s.Quick ? 1 : Ceiling.CeilingScenario.Repeats)
+            .Select(_ => RfidStream.Generate(context.Site, tags, s.ReadsPerTag, Gates)).ToList();
+        var single = singles[0];
         var batched = RfidStream.Generate(context.Site, tags, s.ReadsPerTag * (s.Quick ? 5 : 25), Gates);
         // A long-running silo has compiled its hot paths to optimised code; a fresh one spends the first seconds in the
         // JIT (perf put 15% of the process there during an unwarmed single-read run). A quarter-size stream first, not measured.
-        var warmUp = RfidStream.Generate(context.Site, Math.Max(1, tags / 4), s.ReadsPerTag, Gates);
-        context.Say($"ingest: announcing {2 * tags + warmUp.Tags.Count:N0} tags through RMAs");
-        await RmaSeeder.SeedAsync(silo.Grains, single.TagWarehouse);
+        var warmUp = RfidStream.Generate(context.Site, s.Quick ? Math.Max(1, tags / 4) : tags, s.ReadsPerTag, Gates);
+        context.Say($"ingest: announcing {(singles.Count + 1) * tags + warmUp.Tags.Count:N0} tags through RMAs");
+        foreach (var stream in singles)
+        {
+            await RmaSeeder.SeedAsync(silo.Grains, stream.TagWarehouse);
+        }
+
         await RmaSeeder.SeedAsync(silo.Grains, batched.TagWarehouse);
         await RmaSeeder.SeedAsync(silo.Grains, warmUp.TagWarehouse);
 
@@ -42,9 +49,21 @@ public sealed class IngestScenario : IScenario
         var ceiling = context.Report?.Find("ceiling")?.Figures.GetValueOrDefault("msgs_per_s");
 
         await RunAsync(context, silo, publishers, warmUp, 1);
-        var one = await RunAsync(context, silo, publishers, single, 1);
+        var ones = new List<IngestRun>();
+        foreach (var stream in singles)
+        {
+            ones.Add(await RunAsync(context, silo, publishers, stream, 1));
+        }
+
+        var one = ones.OrderBy(r => r.ReadsPerSecond).ElementAt(ones.Count / 2);
         var many = await RunAsync(context, silo, publishers, batched, s.BatchSize);
-        Row(one, "single-read messages", ceiling is > 0 ? $"≥ 80% of the ceiling ({0.8 * ceiling.Value:N0}/s): {ScenarioResult.Verdict(one.ReadsPerSecond >= 0.8 * ceiling.Value)} ({100 * one.ReadsPerSecond / ceiling.Value:0}%)" : "≥ 80% of the bare ceiling");
+        foreach (var run in ones.Where(r => !ReferenceEquals(r, one)))
+        {
+            result.Check(run.Published == run.Landed, $"single-read messages (other run): {run.Published - run.Landed} acknowledged reads never reached a gate grain");
+            result.Check(run.ItemChanges >= run.ExpectedArrivals, $"single-read messages (other run): only {run.ItemChanges} item changes for {run.ExpectedArrivals} tag arrivals");
+        }
+
+        Row(one, ones.Count > 1 ? $"single-read messages (median of {ones.Count} runs)" : "single-read messages", ceiling is > 0 ? $"≥ 80% of the ceiling ({0.8 * ceiling.Value:N0}/s): {ScenarioResult.Verdict(one.ReadsPerSecond >= 0.8 * ceiling.Value)} ({100 * one.ReadsPerSecond / ceiling.Value:0}%)" : "≥ 80% of the bare ceiling");
         Row(many, $"arrays of {s.BatchSize} reads", $"≥ 200,000 reads/s: {ScenarioResult.Verdict(many.ReadsPerSecond >= 200_000)}");
         result.Figures["single_reads_per_s"] = one.ReadsPerSecond;
         result.Figures["batched_reads_per_s"] = many.ReadsPerSecond;
@@ -53,7 +72,12 @@ public sealed class IngestScenario : IScenario
             $"{s.ReadsPerTag}× per gate in the single-read run and {s.ReadsPerTag * (s.Quick ? 5 : 25)}× in the array run (strong on one antenna, weak on a neighbour).");
         result.Note("Reads/s = reads landed in gate grains (the bridge's `tracking.rfid.reads` counter, cross-checked with every gate's GateStatus.TotalReads) " +
             "divided by the time from the first publish until the last read landed. Item state changes = `tracking.items.events` (Received at the dock, InspectionStarted at the inspection gate), each stored in PostgreSQL and journaled.");
-        result.Note($"Measured after a warm-up stream of {warmUp.Tags.Count:N0} other tags (single reads, same silo), so that the hot paths run JIT-optimised code as in a long-running silo.");
+        if (ones.Count > 1)
+        {
+            result.Note($"Single-read runs, reads/s: {string.Join(" / ", ones.Select(r => r.ReadsPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} (the median is in the table; the ceiling is the median of its runs too).");
+        }
+
+        result.Note($"Measured after a warm-up stream of {warmUp.Tags.Count:N0} other tags (single reads, same silo; the ceiling warms up likewise), so that the hot paths run JIT-optimised code as in a long-running silo.");
         result.Note("The publishers run in the same process and on the same 2 cores as Mosquitto, the silo and PostgreSQL.");
         return result;
 
