@@ -78,7 +78,7 @@ up() {
 listener $mqport 127.0.0.1
 allow_anonymous true
 max_inflight_messages 1000
-max_queued_messages 100000
+max_queued_messages 1000000
 set_tcp_nodelay true
 persistence false
 CONF
