@@ -97,7 +97,8 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await SignInAsync(page);
         await page.ClickAsync("a[data-route='w/NYC1']");
         await page.WaitForSelectorAsync("section.wh-page[data-warehouse='NYC1'] [data-zone='INSP']");
-        await page.WaitForFunctionAsync("() => window.trackingLive.stats.snapshots > 0");
+        // NYC1's own snapshot, not just any channel's: changing the sequence of a channel still syncing would be overwritten.
+        await page.WaitForFunctionAsync("() => { const c = window.trackingLive.channels.get('warehouse:NYC1'); return !!c && !c.syncing && c.epoch !== null; }");
 
         // Force a gap: the page pretends it has seen fewer deltas than it has, so the next delta does not follow on.
         await page.EvaluateAsync("() => { const c = window.trackingLive.channels.get('warehouse:NYC1'); c.seq -= 1; }");
