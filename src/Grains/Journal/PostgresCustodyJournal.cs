@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -32,8 +31,7 @@ public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisp
     private readonly NpgsqlDataSource _dataSource;
     private readonly JournalOptions _options;
     private readonly ILogger<PostgresCustodyJournal> _logger;
-    private readonly Channel<PendingAppend> _queue;
-    private readonly Task _writer;
+    private readonly GroupCommitQueue<PendingAppend> _queue;
     private readonly Histogram<int> _batchSize;
     private readonly Counter<long> _appended;
     private long _commits;
@@ -47,15 +45,10 @@ public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisp
         _dataSource = source.DataSource;
         _options = options.Value;
         _logger = logger;
-        _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(_options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
         var meter = meters.Create("Tracking");
         _batchSize = meter.CreateHistogram<int>("tracking.journal.batch_size", description: "Events per journal commit (group commit)");
         _appended = meter.CreateCounter<long>("tracking.journal.appended", description: "Events made durable in the custody journal");
-        _writer = Task.Run(WriteLoopAsync);
+        _queue = new GroupCommitQueue<PendingAppend>(_options.QueueCapacity, _options.MaxBatchSize, CommitAsync);
     }
 
     /// <summary>Transactions committed so far (each carries one batch); with <see cref="Appended"/> it shows the batching.</summary>
@@ -67,7 +60,7 @@ public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisp
     {
         ArgumentNullException.ThrowIfNull(evt);
         var pending = new PendingAppend(evt, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await _queue.EnqueueAsync(pending, cancellationToken);
         await pending.Done.Task.WaitAsync(cancellationToken);
     }
 
@@ -85,14 +78,8 @@ public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisp
         return events;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        // Let the writer finish what it has: those callers are waiting for durability.
-        _queue.Writer.TryComplete();
-#pragma warning disable VSTHRD003 // The writer loop was started by this object and runs on the thread pool.
-        await _writer;
-#pragma warning restore VSTHRD003
-    }
+    // Lets the writer finish what it has: those callers are waiting for durability.
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
     // The row is already buffered (non-sequential reader), so the synchronous getters do not block on I/O.
     private static ItemEvent ReadEvent(NpgsqlDataReader reader) => new(
@@ -107,21 +94,6 @@ public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisp
         reader.IsDBNull(9) ? null : Enum.Parse<ItemStatus>(reader.GetString(9)),
         Enum.Parse<ItemStatus>(reader.GetString(10)),
         reader.IsDBNull(11) ? null : reader.GetString(11));
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<PendingAppend>(_options.MaxBatchSize);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            await CommitAsync(batch);
-            batch.Clear();
-        }
-    }
 
     private async Task CommitAsync(List<PendingAppend> batch)
     {

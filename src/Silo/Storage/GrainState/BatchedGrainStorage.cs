@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
+using Tracking.Grains.Journal;
 
 namespace Tracking.Silo.Storage.GrainState;
 

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Tracking.Silo.Storage.GrainState;
+namespace Tracking.Grains.Journal;
 
 /// <summary>
 /// One queue, one consumer: whatever requests have gathered while the previous batch was in flight (up to a limit) go
@@ -8,7 +8,7 @@ namespace Tracking.Silo.Storage.GrainState;
 /// once, with no timer delay. The handler completes each request itself.
 /// </summary>
 /// <typeparam name="T">A request that carries its own completion.</typeparam>
-internal sealed class GroupCommitQueue<T> : IAsyncDisposable
+public sealed class GroupCommitQueue<T> : IAsyncDisposable
 {
     private readonly Channel<T> _channel;
     private readonly Func<List<T>, Task> _commit;
