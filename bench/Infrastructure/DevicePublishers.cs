@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Tracking.Silo.Hosting;
 
 namespace Tracking.Bench.Infrastructure;
 
@@ -57,9 +58,10 @@ public sealed class DevicePublishers : IAsyncDisposable
             {
                 var due = TimeSpan.FromSeconds(i / perSecond);
                 var ahead = due - clock.Elapsed;
-                if (ahead > TimeSpan.FromMilliseconds(2))
+                if (ahead > TimeSpan.FromMilliseconds(1))
                 {
-                    await Task.Delay(ahead);
+                    // .NET's own timers step in 4 ms on Linux: the publishers would send in bursts of 4 ms worth.
+                    await Task.Delay(ahead, PreciseTimeProvider.Shared);
                 }
             }
 

@@ -18,7 +18,9 @@ public sealed class LatencyClients : IAsyncDisposable
     private readonly List<HubConnection> _connections = [];
     private readonly ConcurrentDictionary<string, long> _published;
     private readonly LongConcurrentHistogram _histogram = new(1, 60_000_000, 3);
-    private readonly ConcurrentDictionary<(int, string), byte> _seen = new();
+    // Per client, the items already timed (a move can come again in a resync). Sets, not a concurrent dictionary of
+    // (client, item): one node object per entry was garbage the silo in this process had to collect.
+    private readonly HashSet<string>[] _seen;
     private readonly LongConcurrentHistogram _toCommit = new(1, 60_000_000, 3);
     private readonly LongConcurrentHistogram _toFlush = new(1, 60_000_000, 3);
     private readonly LongConcurrentHistogram _toClient = new(1, 60_000_000, 3);
@@ -29,7 +31,11 @@ public sealed class LatencyClients : IAsyncDisposable
     private readonly long _tickBase = Stopwatch.GetTimestamp();
     private long _deltas;
 
-    private LatencyClients(ConcurrentDictionary<string, long> published) => _published = published;
+    private LatencyClients(ConcurrentDictionary<string, long> published, int count)
+    {
+        _published = published;
+        _seen = [.. Enumerable.Range(0, count).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
+    }
 
     public HistogramBase Histogram => _histogram;
 
@@ -48,7 +54,7 @@ public sealed class LatencyClients : IAsyncDisposable
 
     public static async Task<LatencyClients> ConnectAsync(Uri baseAddress, IReadOnlyCollection<string> warehouses, int count, ConcurrentDictionary<string, long> published)
     {
-        var clients = new LatencyClients(published);
+        var clients = new LatencyClients(published, count);
         for (var i = 0; i < count; i++)
         {
             var client = i;
@@ -77,6 +83,15 @@ public sealed class LatencyClients : IAsyncDisposable
         }
     }
 
+    private bool FirstTime(int client, string itemId)
+    {
+        var seen = _seen[client];
+        lock (seen)
+        {
+            return seen.Add(itemId);
+        }
+    }
+
     private static long Micros(TimeSpan span) => Math.Max(1, (long)span.TotalMicroseconds);
 
     private void OnDelta(int client, WarehouseDelta delta)
@@ -85,7 +100,7 @@ public sealed class LatencyClients : IAsyncDisposable
         Interlocked.Increment(ref _deltas);
         foreach (var move in delta.Moves)
         {
-            if (_published.TryGetValue(move.ItemId, out var at) && _seen.TryAdd((client, move.ItemId), 0))
+            if (_published.TryGetValue(move.ItemId, out var at) && FirstTime(client, move.ItemId))
             {
                 _histogram.RecordValue(Micros(Stopwatch.GetElapsedTime(at, now)));
                 if (client == 0)

@@ -33,6 +33,7 @@ public sealed class LatencyScenario : IScenario
         var runs = s.LiveFlushMs.SelectMany(f => s.LatencyRates.Select(r => (Flush: f, Rate: r, Clients: s.LatencyClients, FanOut: false))).ToList();
         // The fan-out case first: an overloaded level leaves a backlog in its silo that would land in the next run's figures.
         runs.Insert(0, (s.LiveFlushMs[0], s.FanOutRate, s.FanOutClients, true));
+        var gcNotes = new List<string>();
         foreach (var group in runs.GroupBy(r => r.Flush))
         {
             var overrides = new Dictionary<string, string> { ["Tracking:Live:FlushInterval"] = TimeSpan.FromMilliseconds(group.Key).ToString("c", CultureInfo.InvariantCulture) };
@@ -54,16 +55,21 @@ public sealed class LatencyScenario : IScenario
                 var watched = stream.Readers.Select(r => r.Warehouse).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 await using var clients = await LatencyClients.ConnectAsync(silo.BaseAddress, watched, run.Clients, published);
                 context.Say($"latency: {run.Rate:N0} msgs/s over {watched.Count} warehouse(s), window {run.Flush} ms, {run.Clients} clients");
+                using var lag = new EventLagListener();
+                var gc = GcPauses.Start();
                 var outcome = await publishers.RunAsync(stream.ToMessages(silo.RfidTopicPrefix, 1), run.Rate, TimeSpan.FromSeconds(seconds * 2),
                     (m, at) => published[m.Key!] = at);
                 var clock = Stopwatch.StartNew();
                 await Drain.UntilAsync(() => clients.Samples, outcome.Acked * run.Clients, clock, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
+                var collections = gc.Stop();
+                context.Say($"latency: {run.Rate:N0} msgs/s: {collections}");
+                gcNotes.Add($"{run.Rate:N0} msgs/s, {run.Clients} clients, {run.Flush} ms gap: {collections}");
                 var h = clients.Histogram;
                 double Ms(double percentile) => h.TotalCount == 0 ? double.NaN : h.GetValueAtPercentile(percentile) / 1000.0;
                 var target = run.Rate == 5000
                     ? $"p50 ≤ 5 ms: {ScenarioResult.Verdict(Ms(50) <= 5)}, p99 ≤ 25 ms: {ScenarioResult.Verdict(Ms(99) <= 25)}"
                     : run.FanOut ? "issue 5 (one warehouse): recorded" : "";
-                result.Row(run.Rate, $"{run.Flush} ms", run.Clients, outcome.Acked, h.TotalCount, Ms(50), Ms(90), Ms(99), h.TotalCount == 0 ? double.NaN : h.GetMaxValue() / 1000.0, Stages(clients), target);
+                result.Row(run.Rate, $"{run.Flush} ms", run.Clients, outcome.Acked, h.TotalCount, Ms(50), Ms(90), Ms(99), h.TotalCount == 0 ? double.NaN : h.GetMaxValue() / 1000.0, Stages(clients, lag.Lag), target);
                 result.Check(outcome.Failed == 0, $"{outcome.Failed} publishes failed at {run.Rate} msgs/s");
                 result.Check(h.TotalCount > 0, $"no delta reached a client at {run.Rate} msgs/s (window {run.Flush} ms)");
                 result.Figures[$"p50_{run.Rate}_{run.Flush}_{run.Clients}"] = Ms(50);
@@ -79,15 +85,18 @@ public sealed class LatencyScenario : IScenario
             "delta gap the older moves are not in the delta (the zone counts are), so 'timed deliveries' is below published × clients and the timed ones lean towards the newest.");
         result.Note("Stages (first client's deliveries, wall clock of this process): to item = publish → item grain committed the change " +
             "(MQTT, bridge, gate grain, item receipt); to delta = commit → the forwarder flushed the delta (live stream, feed, batching window); " +
-            "to client = flush → the client's callback (SignalR).");
+            "to client = flush → the client's callback (SignalR). 'stream' (inside 'to delta') = the event's timestamp → this silo's feed received it " +
+            "(the silo's tracking.live.event_lag histogram, all events).");
+        result.Note("Garbage collections in this process (silo, publishers and clients) while each level ran and drained; a pause stops every stage at once: " +
+            string.Join("; ", gcNotes) + ".");
         return result;
     }
 
-    private static string Stages(LatencyClients clients)
+    private static string Stages(LatencyClients clients, HistogramBase toFeed)
     {
         static string Of(HistogramBase h) => h.TotalCount == 0
             ? "–"
             : string.Create(CultureInfo.InvariantCulture, $"{h.GetValueAtPercentile(50) / 1000.0:0.#}/{h.GetValueAtPercentile(99) / 1000.0:0.#}");
-        return $"{Of(clients.ToCommit)}, {Of(clients.ToFlush)}, {Of(clients.ToClient)}";
+        return $"{Of(clients.ToCommit)}, {Of(clients.ToFlush)} (stream {Of(toFeed)}), {Of(clients.ToClient)}";
     }
 }

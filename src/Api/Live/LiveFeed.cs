@@ -82,6 +82,9 @@ internal abstract partial class LiveFeed
 
     protected abstract bool HasPendingLocked { get; }
 
+    /// <summary>What is pending may wait a gap for company (it does not lead a delta); see <see cref="WarehouseView.OnlyGateReadsPending"/>.</summary>
+    protected virtual bool CanWaitLocked => false;
+
     protected abstract Task<object> ReadBaseAsync();
 
     protected abstract void RebaseLocked(object fresh);
@@ -107,6 +110,11 @@ internal abstract partial class LiveFeed
     private Task OnNextAsync(LiveEvent evt, StreamSequenceToken? token)
     {
         LiveMetrics.EventsReceived.Add(1);
+        if (LiveMetrics.EventLag.Enabled)
+        {
+            LiveMetrics.EventLag.Record((Context.Time.GetUtcNow() - evt.At).TotalMilliseconds);
+        }
+
         lock (ViewLock)
         {
             ApplyLocked(evt);
@@ -164,7 +172,24 @@ internal abstract partial class LiveFeed
 
                 // Leading edge: a quiet feed sends at once. While busy, whatever arrives during the gap goes out together.
                 var delay = pacer.DelayAt(time.GetUtcNow());
-                if (delay > TimeSpan.Zero)
+                bool canWait;
+                lock (ViewLock)
+                {
+                    canWait = CanWaitLocked;
+                }
+
+                if (canWait)
+                {
+                    // Gate reads alone wait a gap (trailing edge); the item change that usually follows wakes the loop
+                    // and leads the delta instead.
+                    Interlocked.Exchange(ref _signalled, 0);
+                    if (await WaitForEventAsync(delay > pacer.Gap ? delay : pacer.Gap, time, token))
+                    {
+                        Interlocked.Exchange(ref _signalled, 0);
+                        continue;
+                    }
+                }
+                else if (delay > TimeSpan.Zero)
                 {
                     await Task.Delay(delay, time, token);
                 }
@@ -207,6 +232,18 @@ internal abstract partial class LiveFeed
         {
             await UnsubscribeAsync();
         }
+    }
+
+    /// <summary>Waits for the next stream event or the timeout (on the feed's clock), without throwing on the timeout.</summary>
+    private async Task<bool> WaitForEventAsync(TimeSpan timeout, TimeProvider time, CancellationToken token)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var woken = _wake.WaitAsync(wait.Token);
+        await Task.WhenAny(woken, Task.Delay(timeout, time, wait.Token));
+        await wait.CancelAsync();
+        await woken.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        token.ThrowIfCancellationRequested();
+        return woken.IsCompletedSuccessfully;
     }
 
     private async Task RefreshAsync()

@@ -9,6 +9,12 @@ internal static class LiveMetrics
 
     public static readonly Counter<long> EventsReceived = Meter.CreateCounter<long>("tracking.live.events_received", description: "Stream events received by this silo's live feeds");
 
+    /// <summary>
+    /// From the event's time (stamped by the grain that made the change) to this silo's feed receiving it: the stream's
+    /// share of a map's lag, before delta pacing and SignalR.
+    /// </summary>
+    public static readonly Histogram<double> EventLag = Meter.CreateHistogram<double>("tracking.live.event_lag", unit: "ms", description: "Time from a live event's timestamp to its arrival at this silo's feed");
+
     public static readonly Counter<long> DeltasSent = Meter.CreateCounter<long>("tracking.live.deltas_sent", description: "Delta batches sent to SignalR groups");
 
     public static readonly Counter<long> SnapshotsServed = Meter.CreateCounter<long>("tracking.live.snapshots_served", description: "Snapshots sent to joining or resyncing clients");

@@ -14,6 +14,8 @@ internal sealed class WarehouseFeed(WarehouseDefinition warehouse, LiveFeedConte
 
     protected override bool HasPendingLocked => _view.HasPending;
 
+    protected override bool CanWaitLocked => _view.OnlyGateReadsPending;
+
     public override object Snapshot()
     {
         lock (ViewLock)

@@ -74,6 +74,14 @@ public sealed class WarehouseView
         _totalsDirty || _dirtyLocations.Count > 0 || _dirtyGates.Count > 0 || _gateReads.Count > 0 || _dirtyAgvs.Count > 0 ||
         _dirtyTasks.Count > 0 || _raised.Count > 0 || _cleared.Count > 0 || _moves.Count > 0;
 
+    /// <summary>
+    /// Only gate read counts are waiting. They need not lead a delta: a gate's read is usually followed within a
+    /// millisecond by the item change it caused, which should not then wait a whole gap behind it.
+    /// </summary>
+    public bool OnlyGateReadsPending =>
+        (_dirtyGates.Count > 0 || _gateReads.Count > 0) && !_totalsDirty && _dirtyLocations.Count == 0 && _dirtyAgvs.Count == 0 &&
+        _dirtyTasks.Count == 0 && _raised.Count == 0 && _cleared.Count == 0 && _moves.Count == 0;
+
     public void Apply(LiveEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);

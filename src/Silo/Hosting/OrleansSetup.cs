@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Providers;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Tracking.Silo.Live;
 using Tracking.Silo.Storage.GrainState;
 using Tracking.Grains.Interfaces.Live;
 
@@ -75,19 +76,21 @@ public static class OrleansSetup
             silo.UseInMemoryReminderService();
         }
 
-        // Memory streams poll every 100 ms by default; 1 ms on 2 queues keeps publish -> browser latency near 5 ms at the
-        // idle cost of the earlier 5 ms on 8 queues (Tracking:Streams). Handing a
-        // subscriber up to 100 queued events per call (default 1) keeps a busy warehouse's stream from queueing up behind
-        // one delivery call per event (see docs/decisions/0005).
-        silo.AddMemoryStreams(LiveStreams.Provider, b =>
+        // Orleans' memory streams, with a doorbell that wakes a queue's pulling agent when this silo publishes, instead of
+        // a timer poll per queue per millisecond (Tracking:Streams, docs/decisions/0010). Handing a subscriber up to 100
+        // queued events per call (default 1) keeps a busy warehouse's stream from queueing up behind one delivery call
+        // per event (docs/decisions/0005).
+        var streams = new SiloRecoverableStreamConfigurator(
+            LiveStreams.Provider,
+            configure => silo.ConfigureServices(configure),
+            (services, name) => new DoorbellQueueAdapterFactory(
+                MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(services, name), options.Streams.IdleWait, services.GetRequiredService<TimeProvider>()));
+        streams.Configure<HashRingStreamQueueMapperOptions>(o => o.Configure(q => q.TotalQueueCount = options.Streams.Queues));
+        streams.ConfigurePullingAgent(o => o.Configure(p =>
         {
-            b.ConfigurePartitioning(options.Streams.Queues);
-            b.ConfigurePullingAgent(o => o.Configure(p =>
-            {
-                p.GetQueueMsgsTimerPeriod = options.Streams.PollInterval;
-                p.BatchContainerBatchSize = 100;
-            }));
-        });
+            p.GetQueueMsgsTimerPeriod = options.Streams.PollInterval;
+            p.BatchContainerBatchSize = 100;
+        }));
         if (options.Dashboard.Enabled)
         {
             silo.AddDashboard();

@@ -53,6 +53,12 @@ public static partial class TrackingApp
         builder.Services.AddSingleton(info);
         builder.Services.AddSingleton(site);
         builder.Services.AddSingleton<SiteCatalog>();
+        if (options.Runtime.PreciseTimers)
+        {
+            // Registered before Orleans and the features, which only add TimeProvider.System when none is there.
+            builder.Services.AddSingleton<TimeProvider>(PreciseTimeProvider.Shared);
+        }
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         if (options.Storage.Mode == StorageMode.PostgreSql || options.Cluster.Mode == ClusterMode.AdoNet)

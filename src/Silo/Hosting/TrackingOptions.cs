@@ -16,6 +16,17 @@ public sealed class TrackingOptions
     public LiveStreamSettings Streams { get; set; } = new();
 
     public DashboardSettings Dashboard { get; set; } = new();
+
+    public RuntimeSettings Runtime { get; set; } = new();
+}
+
+public sealed class RuntimeSettings
+{
+    /// <summary>
+    /// Short timers (grain timers, the stream poll, delta pacing) fire on time instead of on the 4 ms steps of Linux's
+    /// coarse clock (<see cref="PreciseTimeProvider"/>, docs/decisions/0010). Off gives .NET's own timers.
+    /// </summary>
+    public bool PreciseTimers { get; set; } = true;
 }
 
 public sealed class DashboardSettings
@@ -30,8 +41,18 @@ public sealed class DashboardSettings
 /// <summary>The in-memory Orleans streams that carry live events from grains to the SignalR forwarders.</summary>
 public sealed class LiveStreamSettings
 {
-    /// <summary>How often each queue's pulling agent looks for new events: half of it is the average added latency.</summary>
+    /// <summary>
+    /// The pause between a queue's pulling agent's reads once a read (including its <see cref="IdleWait"/>) came back
+    /// empty.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// How long an agent that found its queue empty waits for this silo's next event before reading again. Events
+    /// published on this silo wake it at once; events from other silos of a cluster wait up to this plus
+    /// <see cref="PollInterval"/>. Zero turns the doorbell off (pure polling every <see cref="PollInterval"/>).
+    /// </summary>
+    public TimeSpan IdleWait { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Stream queues, each polled by one silo's agent: fewer queues, fewer idle polls; at least the number of silos.</summary>
     public int Queues { get; set; } = 2;

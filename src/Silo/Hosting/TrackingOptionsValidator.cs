@@ -45,6 +45,11 @@ public sealed class TrackingOptionsValidator : IValidateOptions<TrackingOptions>
             failures.Add($"Tracking:Streams:PollInterval = {options.Streams.PollInterval} must be between 00:00:00.001 and 00:00:01 (the default is 00:00:00.001).");
         }
 
+        if (options.Streams.IdleWait < TimeSpan.Zero || options.Streams.IdleWait > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Tracking:Streams:IdleWait = {options.Streams.IdleWait} must be between 00:00:00 (no doorbell) and 00:00:01 (the default is 00:00:00.020).");
+        }
+
         if (options.Streams.Queues is < 1 or > 64)
         {
             failures.Add($"Tracking:Streams:Queues = {options.Streams.Queues} must be between 1 and 64 (the default is 2).");

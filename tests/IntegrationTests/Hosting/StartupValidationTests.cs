@@ -26,6 +26,8 @@ public sealed class StartupValidationTests
     [Theory]
     [InlineData("--Tracking:Streams:PollInterval=00:00:00", "Tracking:Streams:PollInterval")]
     [InlineData("--Tracking:Streams:Queues=0", "Tracking:Streams:Queues")]
+    [InlineData("--Tracking:Streams:IdleWait=-00:00:00.001", "Tracking:Streams:IdleWait")]
+    [InlineData("--Tracking:Streams:IdleWait=00:00:02", "Tracking:Streams:IdleWait")]
     public void Live_stream_settings_out_of_range_are_refused_by_name(string setting, string key)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => TrackingApp.Build([setting]));

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Tracking.Bench.Infrastructure;
 
 namespace Tracking.IntegrationTests.Infrastructure;
 
@@ -44,12 +43,8 @@ public static class TestEnvironment
         }
     }
 
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A port outside the kernel's ephemeral range, handed out once per test run (see <see cref="FreePort"/>).</summary>
+    public static int FreeTcpPort() => FreePort.Next();
 
     private static string Require(string name) =>
         Environment.GetEnvironmentVariable(name)

@@ -42,6 +42,25 @@ public sealed class WarehouseViewTests
     }
 
     [Fact]
+    public void Gate_reads_alone_may_wait_for_company_but_an_item_change_may_not()
+    {
+        var view = NewView();
+        Assert.False(view.OnlyGateReadsPending);
+
+        view.Apply(new GateActivity("AMS1", T0, "AMS1-GATE-IN", 1, 3, "E1"));
+        Assert.True(view.HasPending);
+        Assert.True(view.OnlyGateReadsPending);
+
+        view.Apply(Item("E1", null, "AMS1/DOCK-IN-01", ItemStatus.Expected, ItemStatus.Received, T0));
+        Assert.False(view.OnlyGateReadsPending);
+
+        var delta = view.Flush(T0)!;
+        Assert.Equal("E1", delta.GateReads.Single().LastEpc);
+        Assert.Equal("E1", delta.Moves.Single().ItemId);
+        Assert.False(view.OnlyGateReadsPending);
+    }
+
+    [Fact]
     public void Nothing_to_send_produces_no_delta_and_no_number()
     {
         var view = NewView();
