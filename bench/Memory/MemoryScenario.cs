@@ -74,7 +74,7 @@ public sealed class MemoryScenario : IScenario
         result.Note("Registered items cost no silo memory until used: their state is in PostgreSQL. 'Active' means an Orleans activation holding the item's state " +
             "(ReturnedItemGrain with its persistent state and grain context). GC heap: measured in the bench process (which registered the items) after forced, " +
             "compacting full collections. RSS: measured in a fresh Silo executable on the same database, because the bench process's RSS also holds the " +
-            "registration's garbage, which the server GC returns to the OS on its own schedule; the executable is warmed up with 1,000 other items first.");
+            "registration's garbage, which the GC returns to the OS on its own schedule; the executable is warmed up with 1,000 other items first.");
         return result;
     }
 

@@ -24,7 +24,7 @@ public sealed class BenchReport
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Run at {StartedAt:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, " +
             $"{MachineMemoryGiB():0.#} GiB memory, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
-            $".NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}.");
+            $".NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (concurrent {System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.Batch}).");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Command: `{commandLine}`{(settings.Quick ? " (quick mode: sizes are smoke-test sizes, figures are not meaningful)" : "")}");
         sb.AppendLine();

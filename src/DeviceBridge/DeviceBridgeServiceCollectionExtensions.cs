@@ -37,6 +37,7 @@ public static class DeviceBridgeServiceCollectionExtensions
         });
         services.AddSingleton<IDeadLetterLog, DeadLetterLog>();
         services.AddSingleton<DeviceMessageRouter>();
+        services.AddMetrics();
         services.AddSingleton<DeviceLanes>();
 
         if (mqtt.Mode == MqttMode.Embedded)

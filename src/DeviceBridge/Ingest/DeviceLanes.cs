@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Tracking.DeviceBridge.Mqtt;
@@ -16,9 +17,10 @@ public sealed class DeviceLanes
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _closed;
 
-    public DeviceLanes(IOptions<MqttOptions> options)
+    public DeviceLanes(IOptions<MqttOptions> options, IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(meters);
         _lanes = Enumerable.Range(0, options.Value.Lanes)
             .Select(_ => Channel.CreateBounded<DeviceMessage>(new BoundedChannelOptions(options.Value.ChannelCapacity)
             {
@@ -26,7 +28,9 @@ public sealed class DeviceLanes
                 SingleReader = true,
             }))
             .ToArray();
-        DeviceMetrics.Meter.CreateObservableGauge("tracking.devices.queued", () => _lanes.Sum(l => l.Reader.Count), description: "Device messages waiting for their grain call");
+        // On the host's meter, not the static one: an instrument on a static meter would keep these lanes (and the gauge)
+        // alive after the host is gone, and a second host in the process would report twice.
+        meters.Create(DeviceMetrics.Meter.Name).CreateObservableGauge("tracking.devices.queued", () => _lanes.Sum(l => l.Reader.Count), description: "Device messages waiting for their grain call");
     }
 
     public int Count => _lanes.Length;

@@ -91,7 +91,7 @@ public static class OrleansSetup
             p.GetQueueMsgsTimerPeriod = options.Streams.PollInterval;
             p.BatchContainerBatchSize = 100;
         }));
-        if (options.Dashboard.Enabled)
+        if (options.Dashboard.IsEnabled(options.Storage.Mode))
         {
             silo.AddDashboard();
         }

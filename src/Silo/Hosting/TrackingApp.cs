@@ -93,7 +93,7 @@ public static partial class TrackingApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapTrackingApi();
         app.MapScalarApiReference("/scalar").RequireAuthorization(Policies.View);
-        if (options.Dashboard.Enabled)
+        if (options.Dashboard.IsEnabled(options.Storage.Mode))
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Policies.Admin);
         }

@@ -32,10 +32,14 @@ public sealed class RuntimeSettings
 public sealed class DashboardSettings
 {
     /// <summary>
-    /// The Orleans dashboard at /dashboard (admin only). It profiles every grain call, which costs a few percent of
-    /// throughput (docs/benchmarks.md); a silo that needs every cycle can switch it off.
+    /// The Orleans dashboard at /dashboard (admin only). Unset: on in the demo (memory storage), off with PostgreSQL. It
+    /// profiles every grain call and reads every activation once a second, which a production silo pays for all day,
+    /// and Orleans 10.4's dashboard keeps its metrics thread (and with it the whole host) alive after the host is
+    /// disposed (docs/benchmarks.md); operators who want it set it to true.
     /// </summary>
-    public bool Enabled { get; set; } = true;
+    public bool? Enabled { get; set; }
+
+    public bool IsEnabled(StorageMode storage) => Enabled ?? storage == StorageMode.Memory;
 }
 
 /// <summary>The in-memory Orleans streams that carry live events from grains to the SignalR forwarders.</summary>

@@ -1,12 +1,21 @@
 using System.Net;
 using Tracking.IntegrationTests.Infrastructure;
+using Tracking.Silo.Hosting;
 
 namespace Tracking.IntegrationTests.Hosting;
 
 public sealed class DashboardSettingTests
 {
+    [Theory]
+    [InlineData(StorageMode.Memory, null, true)]
+    [InlineData(StorageMode.PostgreSql, null, false)]
+    [InlineData(StorageMode.PostgreSql, true, true)]
+    [InlineData(StorageMode.Memory, false, false)]
+    public void Unset_the_dashboard_runs_in_the_demo_only_and_an_explicit_setting_wins(StorageMode storage, bool? setting, bool enabled) =>
+        Assert.Equal(enabled, new DashboardSettings { Enabled = setting }.IsEnabled(storage));
+
     [Fact]
-    public async Task The_dashboard_is_served_to_admins_by_default_and_absent_when_switched_off()
+    public async Task The_dashboard_is_served_to_admins_by_default_in_the_demo_and_absent_when_switched_off()
     {
         await using (var standard = await TrackingHost.StartAsync())
         {
