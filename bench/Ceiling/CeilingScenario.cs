@@ -61,6 +61,7 @@ public sealed class CeilingScenario : IScenario
         async Task<(PublishOutcome Outcome, long Landed, double Seconds)> RunOnceAsync(List<OutgoingMessage> messages, double rate, TimeSpan limit)
         {
             var before = NoopGrain.Accepted;
+            Heap.Settle();
             var clock = Stopwatch.StartNew();
             var outcome = await publishers.RunAsync(messages, rate, limit);
             var (landed, lastChange) = await Drain.UntilAsync(() => NoopGrain.Accepted - before, outcome.Acked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));

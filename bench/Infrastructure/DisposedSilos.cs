@@ -23,9 +23,7 @@ public static class DisposedSilos
         var deadline = DateTime.UtcNow + limit;
         while (true)
         {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            Heap.Settle();
             lock (Disposed)
             {
                 Disposed.RemoveAll(w => !w.IsAlive);

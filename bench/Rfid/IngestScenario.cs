@@ -95,6 +95,7 @@ public sealed class IngestScenario : IScenario
         var before = await TotalReadsAsync(silo, stream);
         using var metrics = new TrackingMetrics();
         context.Say($"ingest: publishing {stream.Reads.Count:N0} reads in {messages.Count:N0} messages ({readsPerMessage} per message)");
+        Heap.Settle();
         var clock = Stopwatch.StartNew();
         var outcome = await publishers.RunAsync(messages, 0, TimeSpan.FromSeconds(context.Settings.Seconds * 3));
         var (_, readsDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.rfid.reads"), outcome.ReadsAcked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
