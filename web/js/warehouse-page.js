@@ -112,7 +112,7 @@ export class WarehousePage {
     this.scheduleRender();
   }
 
-  // A busy warehouse sends up to 200 deltas/s (decision 0005): the lists are rebuilt once per frame, not once per delta.
+  // A busy warehouse sends up to 500 deltas/s (a 2 ms gap, decision 0005): the lists are rebuilt once per frame, not once per delta.
   scheduleRender() {
     if (this.renderPending || this.dirty.size === 0) return;
     this.renderPending = true;

@@ -46,6 +46,7 @@ internal sealed class PreciseTimer : ITimer
     private TimeSpan _period = Timeout.InfiniteTimeSpan;
     private long _generation;
     private long _longGeneration;
+    private long _longDueAt;
     private bool _disposed;
 
     public PreciseTimer(PreciseTimerScheduler scheduler, TimerCallback callback, object? state)
@@ -68,7 +69,7 @@ internal sealed class PreciseTimer : ITimer
             }
 
             // A new generation makes every tick scheduled before this change stale.
-            var generation = ++_generation;
+            _generation++;
             _period = period;
             _longTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             if (dueTime == Timeout.InfiniteTimeSpan)
@@ -76,7 +77,7 @@ internal sealed class PreciseTimer : ITimer
                 return true;
             }
 
-            Arm(dueTime, generation);
+            Arm(dueTime);
             return true;
         }
     }
@@ -107,21 +108,26 @@ internal sealed class PreciseTimer : ITimer
                 return;
             }
 
-            // Periodic: the next tick is a period after this one was due to fire (as System.Threading.Timer does, without catching up).
+            // A generation fires once: the next tick, if periodic, is a new one a period from now (as
+            // System.Threading.Timer does, without catching up), and a late duplicate of this one is ignored.
+            _generation++;
             if (_period != Timeout.InfiniteTimeSpan && _period != TimeSpan.Zero)
             {
-                Arm(_period, generation);
+                Arm(_period);
             }
         }
 
         ThreadPool.UnsafeQueueUserWorkItem(static t => t.Invoke(), this, preferLocal: false);
     }
 
-    private void Arm(TimeSpan due, long generation)
+    /// <summary>Schedules the current generation <paramref name="due"/> from now. Called under the lock.</summary>
+    private void Arm(TimeSpan due)
     {
+        var generation = _generation;
+        var dueAt = Stopwatch.GetTimestamp() + (long)(due.TotalSeconds * Stopwatch.Frequency);
         if (due <= PreciseTimeProvider.ShortDue)
         {
-            _scheduler.Schedule(this, Stopwatch.GetTimestamp() + (long)(due.TotalSeconds * Stopwatch.Frequency), generation);
+            _scheduler.Schedule(this, dueAt, generation);
             return;
         }
 
@@ -136,6 +142,7 @@ internal sealed class PreciseTimer : ITimer
         }
 
         _longGeneration = generation;
+        _longDueAt = dueAt;
         _longTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
@@ -144,6 +151,16 @@ internal sealed class PreciseTimer : ITimer
         long generation;
         lock (_lock)
         {
+            // A callback of an earlier arming that ran late, after a Change re-armed the long timer, must not fire the
+            // new generation early; nor may the coarse clock's own early firing. Either way the long timer is set again
+            // for what is left (setting it again is harmless when it is already set for that), so nothing is dropped.
+            var left = _longDueAt - Stopwatch.GetTimestamp();
+            if (!_disposed && left > Stopwatch.Frequency / 1000)
+            {
+                _longTimer?.Change(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency), Timeout.InfiniteTimeSpan);
+                return;
+            }
+
             generation = _longGeneration;
         }
 

@@ -86,6 +86,32 @@ public sealed class PreciseTimeProviderTests
     }
 
     [Fact]
+    public async Task A_long_timer_moved_to_a_later_long_due_fires_once_and_not_before_it()
+    {
+        var ticks = 0;
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timer = PreciseTimeProvider.Shared.CreateTimer(
+            _ =>
+            {
+                Interlocked.Increment(ref ticks);
+                fired.TrySetResult();
+            },
+            null,
+            TimeSpan.FromMilliseconds(150),
+            Timeout.InfiniteTimeSpan);
+
+        await Task.Delay(100);
+        var moved = Stopwatch.StartNew();
+        timer.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+        await fired.Task.WaitAsync(Patience);
+        var after = moved.Elapsed;
+        await Task.Delay(400);
+
+        Assert.True(after >= TimeSpan.FromMilliseconds(280), $"fired {after.TotalMilliseconds:0} ms after the change, due at 300");
+        Assert.Equal(1, Volatile.Read(ref ticks));
+    }
+
+    [Fact]
     public async Task Long_delays_still_complete_and_cancellation_still_cancels()
     {
         await Task.Delay(TimeSpan.FromMilliseconds(120), PreciseTimeProvider.Shared).WaitAsync(Patience);

@@ -52,7 +52,8 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         var title = await page.Locator("g.agv[data-agv='acme/CHI1-AGV-01'] title").TextContentAsync() ?? "";
         Assert.Contains("Executing", title, StringComparison.Ordinal);
         Assert.Contains("battery 64%", title, StringComparison.Ordinal);
-        Assert.Contains("64%", await TextAsync(page, ".agv-list [data-agv='acme/CHI1-AGV-01'] .battery"), StringComparison.Ordinal);
+        // The lists are redrawn once per animation frame, so the list may show the AGV a frame after its marker moved.
+        await page.WaitForFunctionAsync("() => document.querySelector(\".agv-list [data-agv='acme/CHI1-AGV-01'] .battery\")?.textContent.includes('64%')");
 
         await Host.Grains.GetGrain<IAlertsGrain>("CHI1").RaiseAsync(
             new Alert("silent-reader:CHI1-GATE-OUT", "CHI1", AlertKind.SilentReader, AlertSeverity.Critical, "Outbound gate silent for 10 minutes", "CHI1-GATE-OUT", DateTimeOffset.UtcNow));
