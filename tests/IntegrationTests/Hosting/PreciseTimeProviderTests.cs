@@ -66,49 +66,29 @@ public sealed class PreciseTimeProviderTests
     [Fact]
     public async Task A_long_timer_can_be_brought_forward_to_a_short_one_and_fires_once()
     {
-        var ticks = 0;
-        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var timer = PreciseTimeProvider.Shared.CreateTimer(
-            _ =>
-            {
-                Interlocked.Increment(ref ticks);
-                fired.TrySetResult();
-            },
-            null,
-            TimeSpan.FromMilliseconds(300),
-            Timeout.InfiniteTimeSpan);
+        using var counted = new CountingTimer(TimeSpan.FromMilliseconds(300));
 
-        timer.Change(TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
-        await fired.Task.WaitAsync(Patience);
+        counted.Timer.Change(TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+        await counted.Fired.WaitAsync(Patience);
         await Task.Delay(500); // past the long due time it was moved from
 
-        Assert.Equal(1, Volatile.Read(ref ticks));
+        Assert.Equal(1, counted.Ticks);
     }
 
     [Fact]
     public async Task A_long_timer_moved_to_a_later_long_due_fires_once_and_not_before_it()
     {
-        var ticks = 0;
-        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var timer = PreciseTimeProvider.Shared.CreateTimer(
-            _ =>
-            {
-                Interlocked.Increment(ref ticks);
-                fired.TrySetResult();
-            },
-            null,
-            TimeSpan.FromMilliseconds(150),
-            Timeout.InfiniteTimeSpan);
+        using var counted = new CountingTimer(TimeSpan.FromMilliseconds(150));
 
         await Task.Delay(100);
         var moved = Stopwatch.StartNew();
-        timer.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
-        await fired.Task.WaitAsync(Patience);
+        counted.Timer.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+        await counted.Fired.WaitAsync(Patience);
         var after = moved.Elapsed;
         await Task.Delay(400);
 
         Assert.True(after >= TimeSpan.FromMilliseconds(280), $"fired {after.TotalMilliseconds:0} ms after the change, due at 300");
-        Assert.Equal(1, Volatile.Read(ref ticks));
+        Assert.Equal(1, counted.Ticks);
     }
 
     [Fact]
@@ -152,5 +132,33 @@ public sealed class PreciseTimeProviderTests
 
         Assert.True(system >= TimeSpan.FromMilliseconds(25), $"system {system.TotalMilliseconds:0} ms");
         Assert.True(precise < system * 0.75, $"precise {precise.TotalMilliseconds:0} ms vs system {system.TotalMilliseconds:0} ms");
+    }
+
+    /// <summary>A one-shot timer of the precise provider that counts its ticks.</summary>
+    private sealed class CountingTimer : IDisposable
+    {
+        private readonly TaskCompletionSource _fired = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _ticks;
+
+        public CountingTimer(TimeSpan due) =>
+            Timer = PreciseTimeProvider.Shared.CreateTimer(
+                _ =>
+                {
+                    Interlocked.Increment(ref _ticks);
+                    _fired.TrySetResult();
+                },
+                null,
+                due,
+                Timeout.InfiniteTimeSpan);
+
+        public ITimer Timer { get; }
+
+#pragma warning disable VSTHRD003 // a signal set by the timer's callback, not work started elsewhere
+        public Task Fired => _fired.Task;
+#pragma warning restore VSTHRD003
+
+        public int Ticks => Volatile.Read(ref _ticks);
+
+        public void Dispose() => Timer.Dispose();
     }
 }
