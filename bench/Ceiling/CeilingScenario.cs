@@ -8,9 +8,6 @@ namespace Tracking.Bench.Ceiling;
 /// <summary>(1) Bare ceiling: QoS 1 messages from 16 simulated readers through Mosquitto into a grain that does nothing.</summary>
 public sealed class CeilingScenario : IScenario
 {
-    /// <summary>Measured runs per scenario whose median is reported (ceiling here, single-read ingest likewise).</summary>
-    public const int Repeats = 3;
-
     public string Name => "ceiling";
 
     public static double Median(IReadOnlyList<double> values)
@@ -37,7 +34,7 @@ public sealed class CeilingScenario : IScenario
 
         // Several measured runs, the median reported: on a shared 2-core machine one run can be off by a third.
         var runs = new List<(PublishOutcome Outcome, long Landed, double Seconds)>();
-        for (var i = 0; i < (s.Quick ? 1 : Repeats); i++)
+        for (var i = 0; i < (s.Quick ? 1 : RepeatedRuns.Count); i++)
         {
             runs.Add(await RunOnceAsync(Messages(readers, count), 0, context.Measured));
         }
@@ -46,7 +43,7 @@ public sealed class CeilingScenario : IScenario
         var landed = runs.Sum(r => r.Landed);
         var lost = acked - landed;
         var rates = runs.Select(r => r.Landed / r.Seconds).ToList();
-        var rate = Median(rates);
+        var rate = RepeatedRuns.Median(rates, r => r);
         result.Figures["msgs_per_s"] = rate;
         result.Row("messages acknowledged by Mosquitto (QoS 1), all runs", acked, "");
         result.Row("messages landed in the noop grain, all runs", landed, "");

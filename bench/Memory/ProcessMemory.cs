@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tracking.Bench.Infrastructure;
 
 namespace Tracking.Bench.Memory;
 
@@ -7,12 +8,8 @@ public sealed record ProcessMemory(long ResidentBytes, long HeapBytes)
 {
     public static ProcessMemory Measure()
     {
-        for (var i = 0; i < 3; i++)
-        {
-            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-        }
+        Heap.Settle();
+        Heap.Settle();
 
         using var process = Process.GetCurrentProcess();
         process.Refresh();

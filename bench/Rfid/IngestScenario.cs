@@ -29,7 +29,7 @@ public sealed class IngestScenario : IScenario
         // as a portal sees a tag many times while it passes.
         var tags = s.Quick ? 400 : (int)Math.Min(40_000, 1_500 * s.Seconds);
         // Single reads are measured several times (each with new tags) and the median run reported, like the ceiling.
-        var singles = Enumerable.Range(0, s.Quick ? 1 : Ceiling.CeilingScenario.Repeats)
+        var singles = Enumerable.Range(0, s.Quick ? 1 : RepeatedRuns.Count)
             .Select(_ => RfidStream.Generate(context.Site, tags, s.ReadsPerTag, Gates)).ToList();
         var single = singles[0];
         var batched = RfidStream.Generate(context.Site, tags, s.ReadsPerTag * (s.Quick ? 5 : 25), Gates);
@@ -55,7 +55,7 @@ public sealed class IngestScenario : IScenario
             ones.Add(await RunAsync(context, silo, publishers, stream, 1));
         }
 
-        var one = ones.OrderBy(r => r.ReadsPerSecond).ElementAt(ones.Count / 2);
+        var one = RepeatedRuns.Median(ones, r => r.ReadsPerSecond);
         var many = await RunAsync(context, silo, publishers, batched, s.BatchSize);
         foreach (var run in ones.Where(r => !ReferenceEquals(r, one)))
         {
