@@ -11,6 +11,14 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
 {
     private TrackingHost Host => fixture.Host;
 
+    /// <summary>
+    /// Waits for this channel's own snapshot, not just any channel's. Its feed subscribes to the stream before it takes
+    /// the snapshot, so an event published after that is delivered; one published earlier may be missed (live streams
+    /// are best-effort and maps heal on the next refresh).
+    /// </summary>
+    private static Task WaitForSnapshotAsync(IPage page, string channel) =>
+        page.WaitForFunctionAsync($"() => {{ const c = window.trackingLive.channels.get('{channel}'); return !!c && !c.syncing && c.epoch !== null; }}");
+
     private static async Task SignInAsync(IPage page, string key = "viewer-key")
     {
         await page.GotoAsync("/");
@@ -34,7 +42,7 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
 
         await page.ClickAsync("a[data-route='w/CHI1']");
         await page.WaitForSelectorAsync("section.wh-page[data-warehouse='CHI1'] [data-zone='DOCK-IN']");
-        await page.WaitForFunctionAsync("() => window.trackingLive.stats.snapshots > 0");
+        await WaitForSnapshotAsync(page, "warehouse:CHI1");
         var before = int.Parse(await TextAsync(page, "[data-zone='DOCK-IN'] .zone-count"), System.Globalization.CultureInfo.InvariantCulture);
 
         // The inbound gate's reader publishes a Zebra read of a tag on antenna 1 (DOCK-IN-01) to Mosquitto. The bridge
@@ -99,7 +107,7 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await page.ClickAsync("a[data-route='w/NYC1']");
         await page.WaitForSelectorAsync("section.wh-page[data-warehouse='NYC1'] [data-zone='INSP']");
         // NYC1's own snapshot, not just any channel's: changing the sequence of a channel still syncing would be overwritten.
-        await page.WaitForFunctionAsync("() => { const c = window.trackingLive.channels.get('warehouse:NYC1'); return !!c && !c.syncing && c.epoch !== null; }");
+        await WaitForSnapshotAsync(page, "warehouse:NYC1");
 
         // Force a gap: the page pretends it has seen fewer deltas than it has, so the next delta does not follow on.
         await page.EvaluateAsync("() => { const c = window.trackingLive.channels.get('warehouse:NYC1'); c.seq -= 1; }");
@@ -118,7 +126,7 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await SignInAsync(page, "manager-key");
         await page.ClickAsync("a[data-route='r/EU']");
         await page.WaitForSelectorAsync("section.region-page .wh-card[data-warehouse='BER1']");
-        await page.WaitForFunctionAsync("() => window.trackingLive.stats.snapshots > 0");
+        await WaitForSnapshotAsync(page, "region:EU");
 
         await Host.PublishToRegionAsync("EU", new TransferChanged("AMS1", DateTimeOffset.UtcNow, "TR-WEB-1", "AMS1", "BER1", "InTransit", 40, DateTimeOffset.UtcNow.AddHours(8)));
 
