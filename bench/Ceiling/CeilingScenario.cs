@@ -59,9 +59,11 @@ public sealed class CeilingScenario : IScenario
         {
             var before = NoopGrain.Accepted;
             Heap.Settle();
+            var gc = GcPauses.Start();
             var clock = Stopwatch.StartNew();
             var outcome = await publishers.RunAsync(messages, rate, limit);
             var (landed, lastChange) = await Drain.UntilAsync(() => NoopGrain.Accepted - before, outcome.Acked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
+            context.Say($"ceiling: {landed / Math.Max(lastChange.TotalSeconds, 0.001):N0} msgs/s; {gc.Stop()}");
             return (outcome, landed, Math.Max(lastChange.TotalSeconds, 0.001));
         }
     }

@@ -96,6 +96,7 @@ public sealed class IngestScenario : IScenario
         using var metrics = new TrackingMetrics();
         context.Say($"ingest: publishing {stream.Reads.Count:N0} reads in {messages.Count:N0} messages ({readsPerMessage} per message)");
         Heap.Settle();
+        var gc = GcPauses.Start();
         var clock = Stopwatch.StartNew();
         var outcome = await publishers.RunAsync(messages, 0, TimeSpan.FromSeconds(context.Settings.Seconds * 3));
         var (_, readsDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.rfid.reads"), outcome.ReadsAcked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
@@ -103,8 +104,10 @@ public sealed class IngestScenario : IScenario
         // Every tag that passed a gate changes its item once per gate (Received, then InspectionStarted).
         var arrivals = stream.Tags.Count * Gates.Length;
         var (changes, changesDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.items.events"), arrivals, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
+        var collections = gc.Stop();
         var landed = await TotalReadsAsync(silo, stream) - before;
-        return new IngestRun(outcome.ReadsAcked, landed, landed / Math.Max(0.001, readsDone.TotalSeconds), changes, changes / Math.Max(0.001, changesDone.TotalSeconds), arrivals);
+        context.Say($"ingest: {readsPerMessage} per message: {landed / Math.Max(0.001, readsDone.TotalSeconds):N0} reads/s; {collections}");
+        return new IngestRun(outcome.ReadsAcked, landed, landed / Math.Max(0.001, readsDone.TotalSeconds), changes, changes / Math.Max(0.001, changesDone.TotalSeconds), arrivals, collections);
     }
 
     private static async Task<long> TotalReadsAsync(BenchSilo silo, RfidStream stream)
@@ -113,5 +116,5 @@ public sealed class IngestScenario : IScenario
         return statuses.Sum(st => st.TotalReads);
     }
 
-    private sealed record IngestRun(long Published, long Landed, double ReadsPerSecond, long ItemChanges, double ItemChangesPerSecond, long ExpectedArrivals);
+    private sealed record IngestRun(long Published, long Landed, double ReadsPerSecond, long ItemChanges, double ItemChangesPerSecond, long ExpectedArrivals, string Collections);
 }

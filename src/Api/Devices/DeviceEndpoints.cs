@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Tracking.Api.Auth;
 using Tracking.Api.Common;
+using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.Grains.Warehouses;
 
@@ -36,10 +37,10 @@ public static class DeviceEndpoints
 
         var readers = await Task.WhenAll(selected.SelectMany(w => w.Layout.Readers.Select(async r =>
         {
-            var status = await grains.GetGrain<IRfidGateGrain>(r.ReaderId).GetStatusAsync();
+            var status = await grains.Reference<IRfidGateGrain>(r.ReaderId).GetStatusAsync();
             return new ReaderView(r.ReaderId, w.Code, r.Kind.ToString(), r.Antennas.Select(a => new AntennaView(a.Port, a.Location)).ToArray(), status);
         })));
-        var agvs = await Task.WhenAll(selected.SelectMany(w => w.Layout.Agvs.Select(a => grains.GetGrain<IAgvGrain>(a.AgvId).GetAsync())));
+        var agvs = await Task.WhenAll(selected.SelectMany(w => w.Layout.Agvs.Select(a => grains.Reference<IAgvGrain>(a.AgvId).GetAsync())));
         return TypedResults.Ok(new DeviceList(readers, agvs));
     }
 
@@ -61,7 +62,7 @@ public static class DeviceEndpoints
             return TypedResults.NotFound($"Warehouse '{code}' does not exist.");
         }
 
-        return TypedResults.Ok(await grains.GetGrain<ITransportDispatcherGrain>(warehouse.Code).GetTasksAsync());
+        return TypedResults.Ok(await grains.Reference<ITransportDispatcherGrain>(warehouse.Code).GetTasksAsync());
     }
 }
 

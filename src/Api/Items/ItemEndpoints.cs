@@ -148,7 +148,7 @@ public static class ItemEndpoints
         return TypedResults.Ok(EpcisExport.Document(item, await grain.GetHistoryAsync(), time.GetUtcNow()));
     }
 
-    private static IReturnedItemGrain Grain(IGrainFactory grains, string id) => grains.GetGrain<IReturnedItemGrain>(ItemIds.Normalize(id));
+    private static IReturnedItemGrain Grain(IGrainFactory grains, string id) => grains.Reference<IReturnedItemGrain>(ItemIds.Normalize(id));
 
     private static Actor Actor(ClaimsPrincipal user) => Grains.Interfaces.Common.Actor.User(user.CallerName());
 

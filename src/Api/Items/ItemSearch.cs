@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans;
 using Tracking.Api.Common;
+using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Locations;
 using Tracking.Grains.Interfaces.Rmas;
@@ -86,7 +87,7 @@ public static class ItemSearch
     private static async Task<ItemSearchResult> ByRmaAsync(string rmaId, string? sku, string? warehouse, int limit, IGrainFactory grains, CancellationToken cancellationToken)
     {
         GrainReads.Add(1, new KeyValuePair<string, object?>("grain", "rma"));
-        var rma = await grains.GetGrain<IRmaGrain>(rmaId).GetAsync();
+        var rma = await grains.Reference<IRmaGrain>(rmaId).GetAsync();
         if (rma is null)
         {
             return new ItemSearchResult([], false);
@@ -127,7 +128,7 @@ public static class ItemSearch
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (location, _) =>
             {
-                foreach (var item in await grains.GetGrain<ILocationGrain>(location).FindBySkuAsync(sku, limit + 1))
+                foreach (var item in await grains.Reference<ILocationGrain>(location).FindBySkuAsync(sku, limit + 1))
                 {
                     matches.Add(item.ItemId);
                 }
@@ -148,7 +149,7 @@ public static class ItemSearch
         await Parallel.ForEachAsync(
             Enumerable.Range(0, list.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (i, _) => snapshots[i] = await grains.GetGrain<IReturnedItemGrain>(list[i]).GetAsync());
+            async (i, _) => snapshots[i] = await grains.Reference<IReturnedItemGrain>(list[i]).GetAsync());
         GrainReads.Add(list.Count, new KeyValuePair<string, object?>("grain", "item"));
         return [.. snapshots.OfType<ItemSnapshot>()];
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Live;
@@ -17,11 +18,11 @@ public sealed partial class LiveBaseReader(IGrainFactory grains, TimeProvider ti
         ArgumentNullException.ThrowIfNull(warehouse);
         var readAt = time.GetUtcNow();
         var code = warehouse.Code;
-        var inventory = TryAsync(code, "inventory", () => grains.GetGrain<IWarehouseGrain>(code).GetInventoryAsync());
-        var gates = AllAsync(code, "gates", warehouse.Layout.Readers.Select(r => (Func<Task<GateStatus>>)(() => grains.GetGrain<IRfidGateGrain>(r.ReaderId).GetStatusAsync())));
-        var agvs = AllAsync(code, "agvs", warehouse.Layout.Agvs.Select(a => (Func<Task<AgvSnapshot>>)(() => grains.GetGrain<IAgvGrain>(a.AgvId).GetAsync())));
-        var tasks = TryAsync(code, "tasks", () => grains.GetGrain<ITransportDispatcherGrain>(code).GetTasksAsync());
-        var alerts = TryAsync(code, "alerts", () => grains.GetGrain<IAlertsGrain>(code).GetOpenAsync());
+        var inventory = TryAsync(code, "inventory", () => grains.Reference<IWarehouseGrain>(code).GetInventoryAsync());
+        var gates = AllAsync(code, "gates", warehouse.Layout.Readers.Select(r => (Func<Task<GateStatus>>)(() => grains.Reference<IRfidGateGrain>(r.ReaderId).GetStatusAsync())));
+        var agvs = AllAsync(code, "agvs", warehouse.Layout.Agvs.Select(a => (Func<Task<AgvSnapshot>>)(() => grains.Reference<IAgvGrain>(a.AgvId).GetAsync())));
+        var tasks = TryAsync(code, "tasks", () => grains.Reference<ITransportDispatcherGrain>(code).GetTasksAsync());
+        var alerts = TryAsync(code, "alerts", () => grains.Reference<IAlertsGrain>(code).GetOpenAsync());
         await Task.WhenAll(inventory, gates, agvs, tasks, alerts);
         return new WarehouseBase(readAt, await inventory, await gates, await agvs, await tasks, await alerts);
     }
@@ -32,8 +33,8 @@ public sealed partial class LiveBaseReader(IGrainFactory grains, TimeProvider ti
         var readAt = time.GetUtcNow();
         var summaries = await Task.WhenAll(members.Select(async m =>
         {
-            var inventory = await TryAsync(m.Code, "inventory", () => grains.GetGrain<IWarehouseGrain>(m.Code).GetInventoryAsync());
-            var alerts = await TryAsync(m.Code, "alerts", () => grains.GetGrain<IAlertsGrain>(m.Code).GetOpenAsync());
+            var inventory = await TryAsync(m.Code, "inventory", () => grains.Reference<IWarehouseGrain>(m.Code).GetInventoryAsync());
+            var alerts = await TryAsync(m.Code, "alerts", () => grains.Reference<IAlertsGrain>(m.Code).GetOpenAsync());
             return inventory is null && alerts is null
                 ? null
                 : new WarehouseSummary(m.Code, inventory?.ByStatus ?? new Dictionary<ItemStatus, int>(), alerts?.Count ?? 0);

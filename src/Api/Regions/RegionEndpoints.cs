@@ -28,7 +28,7 @@ public static class RegionEndpoints
 
     private static async Task<JsonHttpResult<RegionSummary[]>> ListAsync(IGrainFactory grains, SiteCatalog site)
     {
-        var regions = await Task.WhenAll(site.Regions.Select(r => grains.GetGrain<IRegionalHubGrain>(r.Code).GetSummaryAsync()));
+        var regions = await Task.WhenAll(site.Regions.Select(r => grains.Reference<IRegionalHubGrain>(r.Code).GetSummaryAsync()));
         return TypedResults.Json(regions, TransferJson.Options);
     }
 
@@ -39,7 +39,7 @@ public static class RegionEndpoints
             return UnknownRegion(code);
         }
 
-        return TypedResults.Json(await grains.GetGrain<IRegionalHubGrain>(region).GetBacklogAsync(), TransferJson.Options);
+        return TypedResults.Json(await grains.Reference<IRegionalHubGrain>(region).GetBacklogAsync(), TransferJson.Options);
     }
 
     private static async Task<Results<JsonHttpResult<RegionPlan>, ProblemHttpResult>> PlanAsync(string code, IGrainFactory grains, SiteCatalog site, ClaimsPrincipal user)
@@ -49,7 +49,7 @@ public static class RegionEndpoints
             return UnknownRegion(code);
         }
 
-        var plan = await grains.GetGrain<IRegionalHubGrain>(region).PlanAsync(Actor.User(user.CallerName()));
+        var plan = await grains.Reference<IRegionalHubGrain>(region).PlanAsync(Actor.User(user.CallerName()));
         return TypedResults.Json(plan, TransferJson.Options);
     }
 

@@ -72,7 +72,7 @@ public static class RmaEndpoints
             request.RefundPolicy!.Value,
             [.. request.Lines!.Select(l => new RmaLine(l.Sku?.Trim() ?? "", l.Quantity, l.ReasonCode?.Trim().ToUpperInvariant() ?? "", string.IsNullOrWhiteSpace(l.Serial) ? null : l.Serial.Trim(), l.UnitValue))],
             Actor.User(user.CallerName()));
-        var rma = await grains.GetGrain<IRmaGrain>(id).CreateAsync(command);
+        var rma = await grains.Reference<IRmaGrain>(id).CreateAsync(command);
         return TypedResults.Created($"/api/rmas/{Uri.EscapeDataString(id)}", rma);
     }
 
@@ -111,7 +111,7 @@ public static class RmaEndpoints
 
             try
             {
-                await grains.GetGrain<IRmaGrain>(rma.RmaId).CreateAsync(rma.Command);
+                await grains.Reference<IRmaGrain>(rma.RmaId).CreateAsync(rma.Command);
                 imported.Add(rma.RmaId);
                 importedRows += rma.Rows.Count;
             }
@@ -131,7 +131,7 @@ public static class RmaEndpoints
             return Problems.Invalid("id", "an RMA id is 1-64 letters, digits, '-' or '_'.");
         }
 
-        var rma = await grains.GetGrain<IRmaGrain>(id).GetAsync()
+        var rma = await grains.Reference<IRmaGrain>(id).GetAsync()
             ?? throw DomainException.NotFound("rma-not-found", $"RMA {id} does not exist.");
         return TypedResults.Ok(rma);
     }

@@ -59,7 +59,7 @@ public static class TransferEndpoints
         }
 
         // Each hub knows the transfers touching its region; a cross-region transfer is in both, so keep the newest copy.
-        var lists = await Task.WhenAll(site.Regions.Select(r => grains.GetGrain<IRegionalHubGrain>(r.Code).GetTransfersAsync(wanted)));
+        var lists = await Task.WhenAll(site.Regions.Select(r => grains.Reference<IRegionalHubGrain>(r.Code).GetTransfersAsync(wanted)));
         var merged = lists.SelectMany(l => l)
             .GroupBy(t => t.TransferId)
             .Select(g => g.MaxBy(t => t.Version)!)
@@ -75,7 +75,7 @@ public static class TransferEndpoints
             return InvalidId(id);
         }
 
-        return await grains.GetGrain<ITransferGrain>(id).GetAsync() is { } transfer
+        return await grains.Reference<ITransferGrain>(id).GetAsync() is { } transfer
             ? TypedResults.Json(transfer, TransferJson.Options)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"Transfer {id} does not exist.", type: "https://tracking.dev/problems/transfer-not-found");
     }
@@ -116,7 +116,7 @@ public static class TransferEndpoints
         }
 
         var id = TransferIds.New(DateTimeOffset.UtcNow);
-        var transfer = await grains.GetGrain<ITransferGrain>(id).CreateAsync(new CreateTransfer(from!.Code, to!.Code, stage, body.Quantity, Caller(http.User), Note: body.Note));
+        var transfer = await grains.Reference<ITransferGrain>(id).CreateAsync(new CreateTransfer(from!.Code, to!.Code, stage, body.Quantity, Caller(http.User), Note: body.Note));
         http.Response.Headers.Location = $"/api/transfers/{id}";
         return TypedResults.Json(transfer, TransferJson.Options, statusCode: StatusCodes.Status201Created);
     }
@@ -153,7 +153,7 @@ public static class TransferEndpoints
             return Problems.Invalid("id", $"'{id}' is not a transfer id.");
         }
 
-        return TypedResults.Json(await step(grains.GetGrain<ITransferGrain>(id)), TransferJson.Options);
+        return TypedResults.Json(await step(grains.Reference<ITransferGrain>(id)), TransferJson.Options);
     }
 
     private static ValidationProblem InvalidId(string id) => Problems.Invalid("id", $"'{id}' is not a transfer id.");

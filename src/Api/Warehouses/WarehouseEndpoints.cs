@@ -27,10 +27,10 @@ public static class WarehouseEndpoints
     }
 
     private static async Task<Ok<WarehouseInventory>> InventoryAsync(string code, SiteCatalog site, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IWarehouseGrain>(Known(site, code)).GetInventoryAsync());
+        TypedResults.Ok(await grains.Reference<IWarehouseGrain>(Known(site, code)).GetInventoryAsync());
 
     private static async Task<Ok<IReadOnlyList<InspectionQueueEntry>>> QueueAsync(string code, SiteCatalog site, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IWarehouseGrain>(Known(site, code)).GetInspectionQueueAsync());
+        TypedResults.Ok(await grains.Reference<IWarehouseGrain>(Known(site, code)).GetInspectionQueueAsync());
 
     private static string Known(SiteCatalog site, string code) =>
         site.FindWarehouse(code)?.Code ?? throw DomainException.NotFound("warehouse-not-found", $"Warehouse '{code}' does not exist.");

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tracking.Grains.Devices;
+using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Devices;
 
 namespace Tracking.DeviceBridge.Ingest;
@@ -155,7 +156,7 @@ public sealed partial class DeviceMessageProcessor(
     private async Task<Task> AcceptReadsAsync(string readerId, RfidMessage[] messages)
     {
         var reads = messages.SelectMany(m => m.Reads).ToArray();
-        var gate = grains.GetGrain<IRfidGateGrain>(readerId);
+        var gate = grains.Reference<IRfidGateGrain>(readerId);
         var ticket = Guid.Empty;
         if (!await CallAsync(readerId, reads.Length, async () => ticket = await gate.AcceptAsync(new RfidReadBatch(readerId, reads))))
         {
@@ -169,7 +170,7 @@ public sealed partial class DeviceMessageProcessor(
     /// <summary>Applies (and settles) an AGV's messages in order; nothing is left to wait for afterwards.</summary>
     private async Task<Task> ApplyAgvMessagesAsync(string agvId, DeviceMessage[] messages)
     {
-        var agv = grains.GetGrain<IAgvGrain>(agvId);
+        var agv = grains.Reference<IAgvGrain>(agvId);
         foreach (var message in messages)
         {
             await DeliverAsync(agvId, [message], 1, () => message switch

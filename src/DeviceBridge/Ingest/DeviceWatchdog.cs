@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracking.DeviceBridge.Mqtt;
+using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.Grains.Warehouses;
 
@@ -44,7 +45,7 @@ public sealed partial class DeviceWatchdog(
     {
         try
         {
-            await grains.GetGrain<IRfidGateGrain>(readerId).CheckHealthAsync();
+            await grains.Reference<IRfidGateGrain>(readerId).CheckHealthAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

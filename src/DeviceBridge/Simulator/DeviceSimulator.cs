@@ -143,7 +143,7 @@ public sealed partial class DeviceSimulator(
         var channels = Enum.GetValues<RmaChannel>();
         try
         {
-            await grains.GetGrain<IRmaGrain>($"SIM-{epc[^8..]}").CreateAsync(new CreateRma(
+            await grains.Reference<IRmaGrain>($"SIM-{epc[^8..]}").CreateAsync(new CreateRma(
                 $"SIM-ORDER-{epc[^6..]}",
                 channels[random.Next(channels.Length)],
                 warehouse.Region,

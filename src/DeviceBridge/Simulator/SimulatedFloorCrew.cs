@@ -61,14 +61,14 @@ public sealed partial class SimulatedFloorCrew(
                 string? current = null;
                 try
                 {
-                    var queue = await grains.GetGrain<IWarehouseGrain>(warehouse).GetInspectionQueueAsync();
+                    var queue = await grains.Reference<IWarehouseGrain>(warehouse).GetInspectionQueueAsync();
                     if (FloorCrewPolicy.Pick(queue, failed) is not { } entry)
                     {
                         continue;
                     }
 
                     current = entry.ItemId;
-                    var item = grains.GetGrain<IReturnedItemGrain>(entry.ItemId);
+                    var item = grains.Reference<IReturnedItemGrain>(entry.ItemId);
                     var graded = await item.GradeAsync(FloorCrewPolicy.Inspect(random));
                     var done = await item.DispositionAsync(new DispositionItem(FloorCrewPolicy.Inspector));
                     LogInspected(logger, warehouse, entry.ItemId, graded.Grade?.ToString() ?? "?", done.Disposition?.ToString() ?? "?", done.Target?.Location ?? "-");

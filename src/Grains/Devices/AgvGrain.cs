@@ -208,7 +208,7 @@ public sealed partial class AgvGrain(
     }
 
     private void Notify(AgvAssignmentState assignment, TransportStep step, string? reason = null) =>
-        GrainFactory.GetGrain<ITransportDispatcherGrain>(assignment.Warehouse)
+        GrainFactory.Reference<ITransportDispatcherGrain>(assignment.Warehouse)
             .ReportProgressAsync(new TransportProgress(assignment.TaskId, AgvId, assignment.Order.OrderId, step, DateTimeOffset.UtcNow, reason))
             .Ignore();
 
@@ -277,7 +277,7 @@ public sealed partial class AgvGrain(
         {
             _lastSentToDispatcher = _snapshot;
             _lastSentToDispatcherAt = now;
-            GrainFactory.GetGrain<ITransportDispatcherGrain>(_warehouse.Code).AgvUpdatedAsync(_snapshot).Ignore();
+            GrainFactory.Reference<ITransportDispatcherGrain>(_warehouse.Code).AgvUpdatedAsync(_snapshot).Ignore();
         }
     }
 

@@ -127,7 +127,7 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         {
             var alert = new Alert(SilentAlertId, _warehouse.Code, AlertKind.SilentReader, AlertSeverity.Warning,
                 $"Reader {ReaderId} has sent nothing for more than {options.Value.SilentAfterSeconds:0} s.", ReaderId, DateTimeOffset.UtcNow);
-            await GrainFactory.GetGrain<IAlertsGrain>(_warehouse.Code).RaiseAsync(alert);
+            await GrainFactory.Reference<IAlertsGrain>(_warehouse.Code).RaiseAsync(alert);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -144,7 +144,7 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     {
         try
         {
-            await GrainFactory.GetGrain<IAlertsGrain>(_warehouse.Code).ClearAsync(SilentAlertId);
+            await GrainFactory.Reference<IAlertsGrain>(_warehouse.Code).ClearAsync(SilentAlertId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

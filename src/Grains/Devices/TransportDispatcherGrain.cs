@@ -144,7 +144,7 @@ public sealed partial class TransportDispatcherGrain(
         var task = record.Task;
         try
         {
-            await GrainFactory.GetGrain<IReturnedItemGrain>(task.ItemId)
+            await GrainFactory.Reference<IReturnedItemGrain>(task.ItemId)
                 .CompleteMoveAsync(new CompleteMove(Warehouse, task.ToLocation, Actor.Device(task.AgvId ?? "agv"), task.TaskId));
             await UpdateAsync(record with { DropConfirmed = false, Task = task with { Status = TransportTaskStatus.Completed, UpdatedAt = DateTimeOffset.UtcNow } });
         }
@@ -210,7 +210,7 @@ public sealed partial class TransportDispatcherGrain(
             var order = BuildOrder(record.Task, attempt, from, to);
             try
             {
-                await GrainFactory.GetGrain<IAgvGrain>(agv.AgvId).AssignAsync(new AgvAssignment(record.Task.TaskId, Warehouse, order));
+                await GrainFactory.Reference<IAgvGrain>(agv.AgvId).AssignAsync(new AgvAssignment(record.Task.TaskId, Warehouse, order));
             }
             catch (DomainException ex)
             {
@@ -248,7 +248,7 @@ public sealed partial class TransportDispatcherGrain(
 
     private async Task RefreshFleetAsync()
     {
-        var snapshots = await Task.WhenAll(_warehouse.Layout.Agvs.Select(a => GrainFactory.GetGrain<IAgvGrain>(a.AgvId).GetAsync()));
+        var snapshots = await Task.WhenAll(_warehouse.Layout.Agvs.Select(a => GrainFactory.Reference<IAgvGrain>(a.AgvId).GetAsync()));
         foreach (var snapshot in snapshots)
         {
             _fleet[snapshot.AgvId] = snapshot;
@@ -291,7 +291,7 @@ public sealed partial class TransportDispatcherGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<IAlertsGrain>(Warehouse)
+            await GrainFactory.Reference<IAlertsGrain>(Warehouse)
                 .RaiseAsync(new Alert(alertId, Warehouse, kind, AlertSeverity.Warning, message, subject, DateTimeOffset.UtcNow));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -354,7 +354,7 @@ public sealed partial class ReturnedItemGrain(
         if (resolvedRma is not null)
         {
             // Partial and repeated receipts: the RMA counts what is still to come and says whether this unit was owed.
-            var receipt = await GrainFactory.GetGrain<IRmaGrain>(resolvedRma).RecordReceiptAsync(ItemId, resolvedSku);
+            var receipt = await GrainFactory.Reference<IRmaGrain>(resolvedRma).RecordReceiptAsync(ItemId, resolvedSku);
             matched = receipt.Matched;
             resolvedSku ??= receipt.Sku;
             if (item is null && receipt.Line is { } line)
@@ -531,10 +531,10 @@ public sealed partial class ReturnedItemGrain(
             var currentKey = LocationKey(current);
             // Two different location grains: leaving one and entering the other are independent calls.
             var removed = previousKey is not null && previousKey != currentKey
-                ? GrainFactory.GetGrain<ILocationGrain>(previousKey).RemoveAsync(ItemId)
+                ? GrainFactory.Reference<ILocationGrain>(previousKey).RemoveAsync(ItemId)
                 : Task.CompletedTask;
             var placed = currentKey is not null && current is not null
-                ? GrainFactory.GetGrain<ILocationGrain>(currentKey).PlaceAsync(new LocationItem(
+                ? GrainFactory.Reference<ILocationGrain>(currentKey).PlaceAsync(new LocationItem(
                     ItemId, current.Sku, current.Status, current.Grade, current.Disposition, current.Priority, current.ReceivedAt, current.Unexpected))
                 : Task.CompletedTask;
             await Task.WhenAll(removed, placed);
@@ -549,7 +549,7 @@ public sealed partial class ReturnedItemGrain(
     {
         foreach (var candidate in PutawayPlanner.Rank(warehouse.Layout, fromLocation, zone))
         {
-            var grain = GrainFactory.GetGrain<ILocationGrain>(SiteCatalog.LocationId(warehouse.Code, candidate.Code));
+            var grain = GrainFactory.Reference<ILocationGrain>(SiteCatalog.LocationId(warehouse.Code, candidate.Code));
             if (await grain.TryReserveAsync(ItemId))
             {
                 return candidate.Code;
@@ -565,7 +565,7 @@ public sealed partial class ReturnedItemGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<ILocationGrain>(SiteCatalog.LocationId(warehouse, location)).ReleaseReservationAsync(ItemId);
+            await GrainFactory.Reference<ILocationGrain>(SiteCatalog.LocationId(warehouse, location)).ReleaseReservationAsync(ItemId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -584,7 +584,7 @@ public sealed partial class ReturnedItemGrain(
 
         try
         {
-            await GrainFactory.GetGrain<ITransportDispatcherGrain>(item.Warehouse).RequestMoveAsync(new TransportRequest(ItemId, item.Location, to, item.Priority));
+            await GrainFactory.Reference<ITransportDispatcherGrain>(item.Warehouse).RequestMoveAsync(new TransportRequest(ItemId, item.Location, to, item.Priority));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -601,7 +601,7 @@ public sealed partial class ReturnedItemGrain(
 
         try
         {
-            await call(GrainFactory.GetGrain<IRmaGrain>(item.RmaId));
+            await call(GrainFactory.Reference<IRmaGrain>(item.RmaId));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -614,7 +614,7 @@ public sealed partial class ReturnedItemGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<IAlertsGrain>(alert.Warehouse).RaiseAsync(alert);
+            await GrainFactory.Reference<IAlertsGrain>(alert.Warehouse).RaiseAsync(alert);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -133,7 +133,7 @@ public sealed partial class LocationGrain(
         _dirty = false;
         try
         {
-            await GrainFactory.GetGrain<IWarehouseGrain>(_warehouse).ReportAsync(Summary());
+            await GrainFactory.Reference<IWarehouseGrain>(_warehouse).ReportAsync(Summary());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Regions;
 using Tracking.Grains.Warehouses;
 
@@ -20,7 +21,7 @@ internal sealed partial class RegionHubStarter(IGrainFactory grains, SiteCatalog
         {
             try
             {
-                await grains.GetGrain<IRegionalHubGrain>(region.Code).StartAsync().WaitAsync(stoppingToken);
+                await grains.Reference<IRegionalHubGrain>(region.Code).StartAsync().WaitAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -106,7 +106,7 @@ public sealed partial class RegionalHubGrain(
         {
             try
             {
-                Track(Summarize(await GrainFactory.GetGrain<ITransferGrain>(stale.TransferId).RejectAsync(Actor.System, $"superseded by {planId}")));
+                Track(Summarize(await GrainFactory.Reference<ITransferGrain>(stale.TransferId).RejectAsync(Actor.System, $"superseded by {planId}")));
             }
             catch (DomainException ex)
             {
@@ -123,7 +123,7 @@ public sealed partial class RegionalHubGrain(
         foreach (var proposal in outcome.Proposals)
         {
             var id = TransferIds.New(now);
-            var transfer = GrainFactory.GetGrain<ITransferGrain>(id);
+            var transfer = GrainFactory.Reference<ITransferGrain>(id);
             var snapshot = await transfer.CreateAsync(new CreateTransfer(proposal.From, proposal.To, proposal.Stage, proposal.Quantity, actor, proposal, planId));
             var autoApproval = transferOptions.Value.AutoApprove.Approves(proposal, RegionOf(proposal.From), RegionOf(proposal.To));
             if (autoApproval is not null)
@@ -176,7 +176,7 @@ public sealed partial class RegionalHubGrain(
         var lanes = site.Site.Lanes.Where(l => members.Contains(l.From)).ToList();
         foreach (var foreignRegion in lanes.Select(l => RegionOf(l.To)).Where(r => !string.Equals(r, Code, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            var foreign = await GrainFactory.GetGrain<IRegionalHubGrain>(foreignRegion).GetBacklogAsync();
+            var foreign = await GrainFactory.Reference<IRegionalHubGrain>(foreignRegion).GetBacklogAsync();
             foreach (var w in foreign.Warehouses)
             {
                 backlogs.TryAdd(w.Warehouse, w);
@@ -237,7 +237,7 @@ public sealed partial class RegionalHubGrain(
         {
             try
             {
-                var inventory = await GrainFactory.GetGrain<IWarehouseGrain>(definition.Code).GetInventoryAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                var inventory = await GrainFactory.Reference<IWarehouseGrain>(definition.Code).GetInventoryAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
                 warehouses.Add(WarehouseBacklogCalculator.Compute(definition, inventory));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

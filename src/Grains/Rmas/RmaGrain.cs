@@ -69,7 +69,7 @@ public sealed partial class RmaGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IReturnedItemGrain>(line.Line.Serial!).ExpectAsync(
+                await GrainFactory.Reference<IReturnedItemGrain>(line.Line.Serial!).ExpectAsync(
                     RmaId, line.Line.Sku, line.Line.ReasonCode, rma.Channel.ToString(), rma.ExpectedWarehouse, RmaRules.Priority(rma.RefundPolicy, line.Line));
             }
             catch (DomainException ex)

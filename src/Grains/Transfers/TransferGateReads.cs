@@ -1,3 +1,4 @@
+using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Transfers;
 using Tracking.Grains.Interfaces.Warehouses;
@@ -16,12 +17,12 @@ public static class TransferGateReads
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(command);
-        var item = grains.GetGrain<IReturnedItemGrain>(itemId);
+        var item = grains.Reference<IReturnedItemGrain>(itemId);
         if (kind == GateKind.DockIn
             && await item.GetAsync() is { TransferId: { } inbound } before
             && !Same(before.Warehouse, command.Warehouse))
         {
-            await grains.GetGrain<ITransferGrain>(inbound).RecordDockReadAsync(Read(itemId, kind, command));
+            await grains.Reference<ITransferGrain>(inbound).RecordDockReadAsync(Read(itemId, kind, command));
 
             // The transfer may have had nothing to do with this read (e.g. it was cancelled): then it is a plain observation.
             if (await item.GetAsync() is { } after && Same(after.Warehouse, command.Warehouse))
@@ -33,7 +34,7 @@ public static class TransferGateReads
         var observed = await item.ObserveAsync(command);
         if (kind == GateKind.DockOut && observed.TransferId is { } outbound && Same(observed.Warehouse, command.Warehouse))
         {
-            await grains.GetGrain<ITransferGrain>(outbound).RecordDockReadAsync(Read(itemId, kind, command));
+            await grains.Reference<ITransferGrain>(outbound).RecordDockReadAsync(Read(itemId, kind, command));
             return await item.GetAsync() ?? observed;
         }
 

@@ -105,7 +105,7 @@ public sealed partial class TransferGrain(
         // Check every item before touching any, so a bad id changes nothing.
         foreach (var itemId in fresh)
         {
-            var item = await GrainFactory.GetGrain<IReturnedItemGrain>(itemId).GetAsync()
+            var item = await GrainFactory.Reference<IReturnedItemGrain>(itemId).GetAsync()
                 ?? throw DomainException.NotFound("item-not-found", $"Item {itemId} is not known.");
             if (!Same(item.Warehouse, transfer.From))
             {
@@ -123,7 +123,7 @@ public sealed partial class TransferGrain(
         {
             foreach (var itemId in fresh)
             {
-                await GrainFactory.GetGrain<IReturnedItemGrain>(itemId).StageForTransferAsync(Id, location.Code, actor);
+                await GrainFactory.Reference<IReturnedItemGrain>(itemId).StageForTransferAsync(Id, location.Code, actor);
                 staged.Add(new TransferItem(itemId, TransferItemState.Staged, DateTimeOffset.UtcNow, null));
             }
         }
@@ -196,7 +196,7 @@ public sealed partial class TransferGrain(
         if (transfer.Status == TransferStatus.InTransit)
         {
             transfer = Step(transfer with { ArrivedAt = DateTimeOffset.UtcNow, Overdue = false }, TransferStatus.Arrived, command.Actor, "arrival confirmed by hand");
-            await GrainFactory.GetGrain<IAlertsGrain>(transfer.To).ClearAsync(OverdueAlertId);
+            await GrainFactory.Reference<IAlertsGrain>(transfer.To).ClearAsync(OverdueAlertId);
             await ForgetReminderAsync();
         }
 
@@ -218,7 +218,7 @@ public sealed partial class TransferGrain(
     public async Task<TransferSnapshot> CloseAsync(Actor actor, string? note = null)
     {
         var closed = await MoveAsync(TransferStatus.Closed, actor, note ?? "discrepancies dealt with", t => t with { ClosedAt = DateTimeOffset.UtcNow });
-        await GrainFactory.GetGrain<IAlertsGrain>(closed.To).ClearAsync(DiscrepancyAlertId);
+        await GrainFactory.Reference<IAlertsGrain>(closed.To).ClearAsync(DiscrepancyAlertId);
         return closed;
     }
 
@@ -252,7 +252,7 @@ public sealed partial class TransferGrain(
 
         // The alert is idempotent per transfer, so raising before storing cannot duplicate it if the write fails.
         var late = DateTimeOffset.UtcNow - transfer.Eta.Value;
-        await GrainFactory.GetGrain<IAlertsGrain>(transfer.To).RaiseAsync(new Alert(
+        await GrainFactory.Reference<IAlertsGrain>(transfer.To).RaiseAsync(new Alert(
             OverdueAlertId, transfer.To, AlertKind.TransferOverdue, AlertSeverity.Warning,
             string.Create(CultureInfo.InvariantCulture, $"Transfer {Id} from {transfer.From} ({transfer.Items.Count} items) was due {transfer.Eta:u} and is {late.TotalMinutes:0} min late."),
             Id, DateTimeOffset.UtcNow));
@@ -306,7 +306,7 @@ public sealed partial class TransferGrain(
             }
 
             transfer = Step(transfer with { ArrivedAt = read.At, Overdue = false }, TransferStatus.Arrived, device, $"arrival read by {read.ReaderId}");
-            await GrainFactory.GetGrain<IAlertsGrain>(transfer.To).ClearAsync(OverdueAlertId);
+            await GrainFactory.Reference<IAlertsGrain>(transfer.To).ClearAsync(OverdueAlertId);
             await ForgetReminderAsync();
         }
 
@@ -343,7 +343,7 @@ public sealed partial class TransferGrain(
             return transfer;
         }
 
-        var grain = GrainFactory.GetGrain<IReturnedItemGrain>(itemId);
+        var grain = GrainFactory.Reference<IReturnedItemGrain>(itemId);
         if (entry is null)
         {
             TransferMetrics.ItemsUnexpected.Add(1);
@@ -390,7 +390,7 @@ public sealed partial class TransferGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IReturnedItemGrain>(itemId).MarkMissingAsync(actor, $"not received with transfer {Id} at {saved.To}");
+                await GrainFactory.Reference<IReturnedItemGrain>(itemId).MarkMissingAsync(actor, $"not received with transfer {Id} at {saved.To}");
             }
             catch (DomainException ex)
             {
@@ -412,7 +412,7 @@ public sealed partial class TransferGrain(
                 details.Add($"unexpected {string.Join(", ", items.Where(i => i.State == TransferItemState.Unexpected).Select(i => i.ItemId))}");
             }
 
-            await GrainFactory.GetGrain<IAlertsGrain>(saved.To).RaiseAsync(new Alert(
+            await GrainFactory.Reference<IAlertsGrain>(saved.To).RaiseAsync(new Alert(
                 DiscrepancyAlertId, saved.To, AlertKind.TransferDiscrepancy, missing.Count > 0 ? AlertSeverity.Critical : AlertSeverity.Warning,
                 $"Transfer {Id} from {saved.From}: {string.Join("; ", details)}.", Id, now));
         }
@@ -438,7 +438,7 @@ public sealed partial class TransferGrain(
 
     private async Task DepartItemAsync(string itemId, Actor actor)
     {
-        var grain = GrainFactory.GetGrain<IReturnedItemGrain>(itemId);
+        var grain = GrainFactory.Reference<IReturnedItemGrain>(itemId);
         var item = await grain.GetAsync();
 
         // The item grain may already have left on its own (e.g. it handled the gate read itself).
@@ -535,7 +535,7 @@ public sealed partial class TransferGrain(
         var summary = new TransferSummary(Id, transfer.From, transfer.To, transfer.Stage, transfer.Status, transfer.Quantity, itemCount, transfer.Eta, transfer.UpdatedAt, transfer.Version, transfer.PlanId);
         foreach (var region in regions)
         {
-            await GrainFactory.GetGrain<IRegionalHubGrain>(region).TransferChangedAsync(summary);
+            await GrainFactory.Reference<IRegionalHubGrain>(region).TransferChangedAsync(summary);
         }
 
         return transfer;

@@ -30,7 +30,7 @@ public sealed partial class WarehouseGrain(
         var code = this.GetPrimaryKeyString();
         _definition = site.FindWarehouse(code) ?? throw DomainException.NotFound("warehouse-not-found", $"Warehouse '{code}' does not exist.");
         var summaries = await Task.WhenAll(_definition.Layout.Locations.Select(l =>
-            GrainFactory.GetGrain<ILocationGrain>(SiteCatalog.LocationId(_definition.Code, l.Code)).GetSummaryAsync()));
+            GrainFactory.Reference<ILocationGrain>(SiteCatalog.LocationId(_definition.Code, l.Code)).GetSummaryAsync()));
         foreach (var s in summaries)
         {
             _locations[s.Code] = s;
@@ -91,7 +91,7 @@ public sealed partial class WarehouseGrain(
     {
         var queue = Queue();
         var overdue = queue.Where(e => e.Overdue).ToList();
-        var alerts = GrainFactory.GetGrain<IAlertsGrain>(_definition.Code);
+        var alerts = GrainFactory.Reference<IAlertsGrain>(_definition.Code);
         foreach (var entry in overdue.Where(e => !_overdueAlerted.Contains(e.ItemId)))
         {
             try
