@@ -13,7 +13,11 @@ public static class RfidPayloadParser
 {
     public const int MaxEventsPerMessage = 10_000;
 
-    public static ParseResult<IReadOnlyList<RfidRead>> Parse(ReadOnlySequence<byte> payload)
+    public static ParseResult<IReadOnlyList<RfidRead>> Parse(ReadOnlySequence<byte> payload) =>
+        ZebraEventReader.TryRead(payload, out var reads) ? ParseResult<IReadOnlyList<RfidRead>>.Success(reads) : ParseWithSerializer(payload);
+
+    /// <summary>The general path: every vendor and shape, and the precise reason when a payload is refused.</summary>
+    internal static ParseResult<IReadOnlyList<RfidRead>> ParseWithSerializer(ReadOnlySequence<byte> payload)
     {
         RfidEventJson?[]? events;
         try
@@ -208,7 +212,7 @@ public static class RfidPayloadParser
         return (new RfidRead(epc, antenna, rssi, at), null, null);
     }
 
-    private static bool ValidRssi(double rssi) => double.IsFinite(rssi) && rssi is >= -127 and <= 20;
+    internal static bool ValidRssi(double rssi) => double.IsFinite(rssi) && rssi is >= -127 and <= 20;
 
     private static (RfidRead?, string?, string?) Missing(string field) => (null, DeadLetterReasons.MissingField, $"{field} is missing");
 
