@@ -77,19 +77,9 @@ internal static class ZebraEventReader
     {
         DateTimeOffset? at = null;
         ZebraData? data = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        Next next;
+        while ((next = NextProperty(ref reader, out var name)) == Next.Value)
         {
-            if (!IsPlainName(ref reader))
-            {
-                return false;
-            }
-
-            var name = reader.ValueSpan;
-            if (!reader.Read())
-            {
-                return false;
-            }
-
             if (Ascii.EqualsIgnoreCase(name, "timestamp"u8))
             {
                 if (!TryReadTimestamp(ref reader, out var parsed))
@@ -126,7 +116,7 @@ internal static class ZebraEventReader
             }
         }
 
-        if (reader.TokenType != JsonTokenType.EndObject || at is null || data is not { } d || d.Epc is null || d.Antenna is null || d.PeakRssi is null)
+        if (next != Next.End || at is null || data is not { } d || d.Epc is null || d.Antenna is null || d.PeakRssi is null)
         {
             return false;
         }
@@ -138,19 +128,9 @@ internal static class ZebraEventReader
     private static bool TryReadData(ref Utf8JsonReader reader, out ZebraData data)
     {
         data = new ZebraData(null, null, null, 1);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        Next next;
+        while ((next = NextProperty(ref reader, out var name)) == Next.Value)
         {
-            if (!IsPlainName(ref reader))
-            {
-                return false;
-            }
-
-            var name = reader.ValueSpan;
-            if (!reader.Read())
-            {
-                return false;
-            }
-
             if (Ascii.EqualsIgnoreCase(name, "idHex"u8))
             {
                 if (!TryReadEpc(ref reader, out var epc))
@@ -208,7 +188,7 @@ internal static class ZebraEventReader
             }
         }
 
-        return reader.TokenType == JsonTokenType.EndObject;
+        return next == Next.End;
     }
 
     /// <summary>An even number (8-64) of hex digits, upper-cased: what <see cref="Epc.TryNormalize"/> makes of it.</summary>
@@ -255,12 +235,37 @@ internal static class ZebraEventReader
         return DeviceTimestamp.TryParse(text[..length], out at);
     }
 
+    /// <summary>Moves to the value of the object's next property, or says the object ended (or has a name left to the general path).</summary>
+    private static Next NextProperty(ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
+    {
+        name = default;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+        {
+            return reader.TokenType == JsonTokenType.EndObject ? Next.End : Next.Unusual;
+        }
+
+        if (!IsPlainName(ref reader))
+        {
+            return Next.Unusual;
+        }
+
+        name = reader.ValueSpan;
+        return reader.Read() ? Next.Value : Next.Unusual;
+    }
+
     private static bool IsTextOrNull(ref Utf8JsonReader reader) => reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
 
     // Escaped or non-ASCII names match the serializer's case-insensitive names in ways not worth repeating here.
     private static bool IsPlainName(ref Utf8JsonReader reader) => IsPlainValue(ref reader) && Ascii.IsValid(reader.ValueSpan);
 
     private static bool IsPlainValue(ref Utf8JsonReader reader) => !reader.HasValueSequence && !reader.ValueIsEscaped;
+
+    private enum Next
+    {
+        Value,
+        End,
+        Unusual,
+    }
 
     private readonly record struct ZebraData(string? Epc, int? Antenna, double? PeakRssi, int Reads);
 }
