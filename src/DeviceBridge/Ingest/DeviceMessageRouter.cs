@@ -7,6 +7,7 @@ using Tracking.DeviceBridge.Mqtt;
 using Tracking.DeviceBridge.Rfid;
 using Tracking.Grains.Devices;
 using Tracking.Grains.Interfaces.Devices;
+using Tracking.Grains.Interfaces.Warehouses;
 using Tracking.Grains.Warehouses;
 
 namespace Tracking.DeviceBridge.Ingest;
@@ -27,12 +28,12 @@ public sealed class DeviceMessageRouter(SiteCatalog catalog, IOptions<MqttOption
             return DeadLetter(topic, payload, DeadLetterReasons.PayloadTooLarge, $"{payload.Length} bytes is over Tracking:Mqtt:MaxPayloadBytes = {o.MaxPayloadBytes}");
         }
 
-        if (topic.StartsWith(o.RfidTopicPrefix + "/", StringComparison.Ordinal))
+        if (IsUnder(topic, o.RfidTopicPrefix))
         {
-            return RouteRfid(topic, topic[(o.RfidTopicPrefix.Length + 1)..], payload);
+            return RouteRfid(topic, topic.AsSpan(o.RfidTopicPrefix.Length + 1), payload);
         }
 
-        if (topic.StartsWith(o.AgvTopicPrefix + "/", StringComparison.Ordinal))
+        if (IsUnder(topic, o.AgvTopicPrefix))
         {
             return RouteAgv(topic, topic[(o.AgvTopicPrefix.Length + 1)..], payload);
         }
@@ -40,17 +41,22 @@ public sealed class DeviceMessageRouter(SiteCatalog catalog, IOptions<MqttOption
         return DeadLetter(topic, payload, DeadLetterReasons.UnknownTopic, "not an RFID or VDA 5050 topic");
     }
 
-    private DeviceMessage? RouteRfid(string topic, string rest, ReadOnlySequence<byte> payload)
+    private static bool IsUnder(string topic, string prefix) =>
+        topic.Length > prefix.Length && topic[prefix.Length] == '/' && topic.StartsWith(prefix, StringComparison.Ordinal);
+
+    private DeviceMessage? RouteRfid(string topic, ReadOnlySpan<char> rest, ReadOnlySequence<byte> payload)
     {
-        var parts = rest.Split('/');
-        if (parts.Length != 2 || parts[1] != "events" || parts[0].Length == 0)
+        // {readerId}/events, read in place: this runs for every message a reader sends.
+        var slash = rest.IndexOf('/');
+        if (slash <= 0 || !rest[(slash + 1)..].SequenceEqual("events"))
         {
             return DeadLetter(topic, payload, DeadLetterReasons.UnknownTopic, $"RFID topics are {options.Value.RfidTopicPrefix}/{{readerId}}/events");
         }
 
-        if (catalog.FindReader(parts[0]) is not { } found)
+        var readerId = rest[..slash];
+        if (catalog.FindReader(readerId) is not { } found)
         {
-            return DeadLetter(topic, payload, DeadLetterReasons.UnknownReader, $"reader '{parts[0]}' is not in the device registry");
+            return DeadLetter(topic, payload, DeadLetterReasons.UnknownReader, $"reader '{readerId}' is not in the device registry");
         }
 
         var parsed = RfidPayloadParser.Parse(payload);
@@ -61,7 +67,7 @@ public sealed class DeviceMessageRouter(SiteCatalog catalog, IOptions<MqttOption
 
         foreach (var read in parsed.Value!)
         {
-            if (!found.Reader.Antennas.Any(a => a.Port == read.Antenna))
+            if (!HasAntenna(found.Reader, read.Antenna))
             {
                 return DeadLetter(topic, payload, DeadLetterReasons.UnknownAntenna, $"reader {found.Reader.ReaderId} has no antenna {read.Antenna}");
             }
@@ -69,6 +75,19 @@ public sealed class DeviceMessageRouter(SiteCatalog catalog, IOptions<MqttOption
 
         Received.Add(1, new KeyValuePair<string, object?>("kind", "rfid"));
         return parsed.Value!.Count == 0 ? null : new RfidMessage(found.Reader.ReaderId, parsed.Value!);
+    }
+
+    private static bool HasAntenna(ReaderDefinition reader, int port)
+    {
+        for (var i = 0; i < reader.Antennas.Count; i++)
+        {
+            if (reader.Antennas[i].Port == port)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private DeviceMessage? RouteAgv(string topic, string rest, ReadOnlySequence<byte> payload)

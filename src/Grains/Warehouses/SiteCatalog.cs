@@ -41,10 +41,31 @@ public sealed class SiteCatalog
 
     public WarehouseDefinition? FindWarehouse(string code) => _warehouses.GetValueOrDefault(code);
 
-    public LocationDefinition? FindLocation(string warehouse, string code) => _locations.GetValueOrDefault(LocationId(warehouse, code));
+    public LocationDefinition? FindLocation(string warehouse, string code)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        ArgumentNullException.ThrowIfNull(code);
+
+        // Every item change looks its location up: the key is put together on the stack, not as a new string.
+        var length = warehouse.Length + 1 + code.Length;
+        if (length > 256)
+        {
+            return _locations.GetValueOrDefault(LocationId(warehouse, code));
+        }
+
+        Span<char> key = stackalloc char[length];
+        warehouse.CopyTo(key);
+        key[warehouse.Length] = '/';
+        code.CopyTo(key[(warehouse.Length + 1)..]);
+        return _locations.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var found) ? found : null;
+    }
 
     public (WarehouseDefinition Warehouse, ReaderDefinition Reader)? FindReader(string readerId) =>
         _readers.TryGetValue(readerId, out var found) ? found : null;
+
+    /// <summary>As <see cref="FindReader(string)"/>, for an id still inside an MQTT topic.</summary>
+    public (WarehouseDefinition Warehouse, ReaderDefinition Reader)? FindReader(ReadOnlySpan<char> readerId) =>
+        _readers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(readerId, out var found) ? found : null;
 
     public (WarehouseDefinition Warehouse, AgvDefinition Agv)? FindAgv(string agvId) =>
         _agvs.TryGetValue(agvId, out var found) ? found : null;

@@ -24,6 +24,12 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver inner, QueueDo
             return found;
         }
 
+        if (ring.IsCompleted)
+        {
+            // Rung while we looked (common under load): look again without setting up a wait.
+            return await inner.GetQueueMessagesAsync(maxCount, cancellationToken);
+        }
+
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         var timeout = Task.Delay(idleWait, time, wait.Token);
         var first = await Task.WhenAny(ring, timeout);

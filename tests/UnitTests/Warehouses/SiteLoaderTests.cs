@@ -37,6 +37,19 @@ public sealed class SiteLoaderTests
     }
 
     [Fact]
+    public void Readers_and_locations_are_found_in_any_letter_case_and_only_whole()
+    {
+        var catalog = new SiteCatalog(SiteLoader.Load(SamplePath));
+        var location = catalog.FindReader("AMS1-GATE-IN")!.Value.Reader.Antennas[0].Location;
+
+        Assert.Equal("AMS1-GATE-IN", catalog.FindReader("tracking/ams1-gate-in/x".AsSpan(9, 12))?.Reader.ReaderId);
+        Assert.Equal(location, catalog.FindLocation("ams1", location.ToLowerInvariant())?.Code);
+        Assert.Null(catalog.FindLocation("AMS", "1/" + location));
+        Assert.Null(catalog.FindLocation("AMS1", location + "X"));
+        Assert.Null(catalog.FindLocation("AMS1", new string('A', 300)));
+    }
+
+    [Fact]
     public void A_site_with_dangling_references_is_rejected_with_every_problem_named()
     {
         var layout = new WarehouseLayout(10, 10, [], [new LocationDefinition("L1", "NOZONE", ZoneType.Dock, 0, new MapRect(0, 0, 1, 1))],

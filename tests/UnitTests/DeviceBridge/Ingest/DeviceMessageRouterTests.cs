@@ -37,6 +37,13 @@ public sealed class DeviceMessageRouterTests
     }
 
     [Fact]
+    public void A_reader_id_in_another_letter_case_is_the_registered_reader()
+    {
+        var message = Assert.IsType<RfidMessage>(Route("tracking/rfid/ams1-gate-in/events", Zebra()));
+        Assert.Equal("AMS1-GATE-IN", message.ReaderId);
+    }
+
+    [Fact]
     public void A_good_vda_state_and_connection_become_agv_messages()
     {
         var state = ProtocolFiles.Read("samples/vda5050-state.json").Replace("AcmeAGV", "acme", StringComparison.Ordinal).Replace("AMR-07", "AMS1-AGV-01", StringComparison.Ordinal);
@@ -48,6 +55,10 @@ public sealed class DeviceMessageRouterTests
     [Theory]
     [InlineData("tracking/rfid/NOPE/events", DeadLetterReasons.UnknownReader)]
     [InlineData("tracking/rfid/AMS1-GATE-IN/other", DeadLetterReasons.UnknownTopic)]
+    [InlineData("tracking/rfid/AMS1-GATE-IN/events/more", DeadLetterReasons.UnknownTopic)]
+    [InlineData("tracking/rfid//events", DeadLetterReasons.UnknownTopic)]
+    [InlineData("tracking/rfid/AMS1-GATE-IN", DeadLetterReasons.UnknownTopic)]
+    [InlineData("tracking/rfidx/AMS1-GATE-IN/events", DeadLetterReasons.UnknownTopic)]
     [InlineData("somewhere/else", DeadLetterReasons.UnknownTopic)]
     [InlineData("uagv/v2/acme/GHOST/state", DeadLetterReasons.UnknownAgv)]
     [InlineData("uagv/v2/acme/AMS1-AGV-01/order", DeadLetterReasons.UnknownTopic)]
