@@ -1,12 +1,18 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
+using Tracking.Grains.Devices;
+using Tracking.Grains.Hosting;
 using Tracking.Grains.Interfaces.Live;
 
 namespace Tracking.Grains.Live;
 
 /// <summary>How grains publish to the live maps. Publishing never fails the caller's state change.</summary>
-public static class LiveStreamExtensions
+public static partial class LiveStreamExtensions
 {
+    private static readonly Counter<long> PublishFailures = DeviceMetrics.Meter.CreateCounter<long>(
+        "tracking.live.publish_failures", description: "Live events not published (reason: silo-stopping or error); maps resync on reconnect");
+
     public static IAsyncStream<LiveEvent> WarehouseStream(this IStreamProvider provider, string warehouse) =>
         provider.GetStream<LiveEvent>(StreamId.Create(LiveStreams.WarehouseNamespace, warehouse));
 
@@ -17,17 +23,46 @@ public static class LiveStreamExtensions
     /// Publishes to the warehouse stream. The state change has already been stored, so a lost live event only
     /// costs a map a resync; it is logged, not thrown.
     /// </summary>
-    public static async Task PublishLiveAsync(this Grain grain, LiveEvent evt, ILogger logger)
+    public static Task PublishLiveAsync(this Grain grain, LiveEvent evt, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(grain);
         ArgumentNullException.ThrowIfNull(evt);
+        return PublishAsync(
+            () => grain.GetStreamProvider(LiveStreams.Provider).WarehouseStream(evt.Warehouse).OnNextAsync(evt),
+            evt,
+            logger,
+            grain.SiloIsStopping);
+    }
+
+    /// <param name="siloStopping">
+    /// Asked only when publishing failed. Items still store changes while their silo drains the device bridge and
+    /// shuts down, and by then the stream's queue may have no silo left to live on (<see cref="SiloShutdown"/>): that
+    /// is counted and logged at Debug rather than as a warning per event.
+    /// </param>
+    internal static async Task PublishAsync(Func<Task> publish, LiveEvent evt, ILogger logger, Func<bool> siloStopping)
+    {
         try
         {
-            await grain.GetStreamProvider(LiveStreams.Provider).WarehouseStream(evt.Warehouse).OnNextAsync(evt);
+            await publish();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Live event {EventType} for warehouse {Warehouse} was not published", evt.GetType().Name, evt.Warehouse);
+            var stopping = siloStopping();
+            PublishFailures.Add(1, new KeyValuePair<string, object?>("reason", stopping ? "silo-stopping" : "error"));
+            if (stopping)
+            {
+                LogDroppedWhileStopping(logger, evt.GetType().Name, evt.Warehouse, ex.Message);
+            }
+            else
+            {
+                LogNotPublished(logger, ex, evt.GetType().Name, evt.Warehouse);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live event {EventType} for warehouse {Warehouse} was not published")]
+    private static partial void LogNotPublished(ILogger logger, Exception ex, string eventType, string warehouse);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Live event {EventType} for warehouse {Warehouse} dropped: this silo is shutting down ({Reason})")]
+    private static partial void LogDroppedWhileStopping(ILogger logger, string eventType, string warehouse, string reason);
 }

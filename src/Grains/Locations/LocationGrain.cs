@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracking.Grains.Hosting;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Locations;
@@ -139,7 +140,7 @@ public sealed partial class LocationGrain(
         {
             // Try again on the next tick.
             _dirty = true;
-            LogFlushFailed(ex, this.GetPrimaryKeyString());
+            LogFlushProblem(ex);
         }
     }
 
@@ -160,7 +161,7 @@ public sealed partial class LocationGrain(
         {
             // Try again on the next tick.
             _unsaved = true;
-            LogFlushFailed(ex, this.GetPrimaryKeyString());
+            LogFlushProblem(ex);
         }
     }
 
@@ -208,6 +209,22 @@ public sealed partial class LocationGrain(
 
         return counts;
     }
+
+    /// <summary>The contents are a projection of the items, rebuilt by their next changes: a failure while the silo shuts down is expected.</summary>
+    private void LogFlushProblem(Exception ex)
+    {
+        if (this.SiloIsStopping())
+        {
+            LogFlushSkippedWhileStopping(this.GetPrimaryKeyString(), ex.Message);
+        }
+        else
+        {
+            LogFlushFailed(ex, this.GetPrimaryKeyString());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Location {LocationId} could not store or report its summary while the silo shuts down ({Reason})")]
+    private partial void LogFlushSkippedWhileStopping(string locationId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Location {LocationId} could not store or report its summary; retrying")]
     private partial void LogFlushFailed(Exception ex, string locationId);
