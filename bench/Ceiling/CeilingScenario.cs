@@ -33,7 +33,7 @@ public sealed class CeilingScenario : IScenario
         await RunOnceAsync(Messages(readers, s.Quick ? 2_000 : count / 4), 0, TimeSpan.FromSeconds(60));
 
         // Several measured runs, the median reported: on a shared 2-core machine one run can be off by a third.
-        var runs = new List<(PublishOutcome Outcome, long Landed, double Seconds)>();
+        var runs = new List<(PublishOutcome Outcome, long Landed, double Seconds, string Collections)>();
         for (var i = 0; i < (s.Quick ? 1 : RepeatedRuns.Count); i++)
         {
             runs.Add(await RunOnceAsync(Messages(readers, count), 0, context.Measured));
@@ -53,9 +53,10 @@ public sealed class CeilingScenario : IScenario
         result.Check(lost == 0, $"{lost} acknowledged messages never reached the grain");
         result.Note($"{readers.Count} publishing connections (one per reader of the sample site), up to 200 QoS 1 publishes in flight each, " +
             "one subscriber connection (receive maximum 1000) handing off to a bounded channel, one grain call per message.");
+        result.Note($"Garbage collection during each measured run (compare with the ingest scenario's): {string.Join("; ", runs.Select(r => r.Collections))}.");
         return result;
 
-        async Task<(PublishOutcome Outcome, long Landed, double Seconds)> RunOnceAsync(List<OutgoingMessage> messages, double rate, TimeSpan limit)
+        async Task<(PublishOutcome Outcome, long Landed, double Seconds, string Collections)> RunOnceAsync(List<OutgoingMessage> messages, double rate, TimeSpan limit)
         {
             var before = NoopGrain.Accepted;
             Heap.Settle();
@@ -63,8 +64,9 @@ public sealed class CeilingScenario : IScenario
             var clock = Stopwatch.StartNew();
             var outcome = await publishers.RunAsync(messages, rate, limit);
             var (landed, lastChange) = await Drain.UntilAsync(() => NoopGrain.Accepted - before, outcome.Acked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
-            context.Say($"ceiling: {landed / Math.Max(lastChange.TotalSeconds, 0.001):N0} msgs/s; {gc.Stop()}");
-            return (outcome, landed, Math.Max(lastChange.TotalSeconds, 0.001));
+            var collections = gc.Stop();
+            context.Say($"ceiling: {landed / Math.Max(lastChange.TotalSeconds, 0.001):N0} msgs/s; {collections}");
+            return (outcome, landed, Math.Max(lastChange.TotalSeconds, 0.001), collections);
         }
     }
 
