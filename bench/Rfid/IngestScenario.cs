@@ -98,6 +98,7 @@ public sealed class IngestScenario : IScenario
         context.Say($"ingest: publishing {stream.Reads.Count:N0} reads in {messages.Count:N0} messages ({readsPerMessage} per message)");
         Heap.Settle();
         var gc = GcPauses.Start();
+        using var pool = ThreadPoolWatch.Start();
         var clock = Stopwatch.StartNew();
         var outcome = await publishers.RunAsync(messages, 0, TimeSpan.FromSeconds(context.Settings.Seconds * 3));
         var (_, readsDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.rfid.reads"), outcome.ReadsAcked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
@@ -105,9 +106,11 @@ public sealed class IngestScenario : IScenario
         // Every tag that passed a gate changes its item once per gate (Received, then InspectionStarted).
         var arrivals = stream.Tags.Count * Gates.Length;
         var (changes, changesDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.items.events"), arrivals, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
-        var collections = gc.Stop();
+        var collections = gc.Stop() + "; " + pool.Stop();
         var landed = await TotalReadsAsync(silo, stream) - before;
-        context.Say($"ingest: {readsPerMessage} per message: {landed / Math.Max(0.001, readsDone.TotalSeconds):N0} reads/s; {collections}");
+        // Every batch a gate accepts adds its reads once: the number of additions is the number of batches.
+        var batches = metrics.Count("tracking.rfid.reads");
+        context.Say($"ingest: {readsPerMessage} per message: {landed / Math.Max(0.001, readsDone.TotalSeconds):N0} reads/s, {batches:N0} gate batches ({landed / (double)Math.Max(1, batches):0.0} reads each); {collections}");
         return new IngestRun(outcome.ReadsAcked, landed, landed / Math.Max(0.001, readsDone.TotalSeconds), changes, changes / Math.Max(0.001, changesDone.TotalSeconds), arrivals, collections);
     }
 

@@ -21,12 +21,19 @@ public static partial class LiveStreamExtensions
 
     /// <summary>
     /// Publishes to the warehouse stream. The state change has already been stored, so a lost live event only
-    /// costs a map a resync; it is logged, not thrown.
+    /// costs a map a resync; it is logged, not thrown. Once this silo is shutting down nothing is published: the
+    /// stream's queue may have nowhere left to live, and Orleans would log an error and retry placement for each event.
     /// </summary>
     public static Task PublishLiveAsync(this Grain grain, LiveEvent evt, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(grain);
         ArgumentNullException.ThrowIfNull(evt);
+        if (grain.SiloIsStopping())
+        {
+            DroppedWhileStopping(evt, logger, "not published");
+            return Task.CompletedTask;
+        }
+
         return PublishAsync(
             () => grain.GetStreamProvider(LiveStreams.Provider).WarehouseStream(evt.Warehouse).OnNextAsync(evt),
             evt,
@@ -47,17 +54,22 @@ public static partial class LiveStreamExtensions
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var stopping = siloStopping();
-            PublishFailures.Add(1, new KeyValuePair<string, object?>("reason", stopping ? "silo-stopping" : "error"));
-            if (stopping)
+            if (siloStopping())
             {
-                LogDroppedWhileStopping(logger, evt.GetType().Name, evt.Warehouse, ex.Message);
+                DroppedWhileStopping(evt, logger, ex.Message);
             }
             else
             {
+                PublishFailures.Add(1, new KeyValuePair<string, object?>("reason", "error"));
                 LogNotPublished(logger, ex, evt.GetType().Name, evt.Warehouse);
             }
         }
+    }
+
+    private static void DroppedWhileStopping(LiveEvent evt, ILogger logger, string reason)
+    {
+        PublishFailures.Add(1, new KeyValuePair<string, object?>("reason", "silo-stopping"));
+        LogDroppedWhileStopping(logger, evt.GetType().Name, evt.Warehouse, reason);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live event {EventType} for warehouse {Warehouse} was not published")]
