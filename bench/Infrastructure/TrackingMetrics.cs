@@ -12,6 +12,7 @@ public sealed class TrackingMetrics : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _sums = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _max = new(StringComparer.Ordinal);
 
     public TrackingMetrics()
     {
@@ -34,11 +35,15 @@ public sealed class TrackingMetrics : IDisposable
     /// <summary>How many measurements were recorded (for a histogram: how many batches, say).</summary>
     public long Count(string instrument) => _counts.GetValueOrDefault(instrument);
 
+    /// <summary>The largest single measurement (for a duration histogram: the slowest).</summary>
+    public long Max(string instrument) => _max.GetValueOrDefault(instrument);
+
     public void Dispose() => _listener.Dispose();
 
     private void Add(string name, long value)
     {
         _sums.AddOrUpdate(name, value, (_, s) => s + value);
         _counts.AddOrUpdate(name, 1, (_, c) => c + 1);
+        _max.AddOrUpdate(name, value, (_, m) => Math.Max(m, value));
     }
 }

@@ -110,7 +110,9 @@ public sealed class IngestScenario : IScenario
         var landed = await TotalReadsAsync(silo, stream) - before;
         // Every batch a gate accepts adds its reads once: the number of additions is the number of batches.
         var batches = metrics.Count("tracking.rfid.reads");
-        context.Say($"ingest: {readsPerMessage} per message: {landed / Math.Max(0.001, readsDone.TotalSeconds):N0} reads/s, {batches:N0} gate batches ({landed / (double)Math.Max(1, batches):0.0} reads each); {collections}");
+        // One slow item observation holds every device's acknowledgements (the bridge acknowledges in arrival order).
+        var slowest = metrics.Max("tracking.rfid.observation_duration");
+        context.Say($"ingest: {readsPerMessage} per message: {landed / Math.Max(0.001, readsDone.TotalSeconds):N0} reads/s, {batches:N0} gate batches ({landed / (double)Math.Max(1, batches):0.0} reads each), slowest item observation {slowest:N0} ms; {collections}");
         return new IngestRun(outcome.ReadsAcked, landed, landed / Math.Max(0.001, readsDone.TotalSeconds), changes, changes / Math.Max(0.001, changesDone.TotalSeconds), arrivals, collections);
     }
 

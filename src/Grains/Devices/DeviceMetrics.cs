@@ -9,6 +9,9 @@ public static class DeviceMetrics
 
     public static readonly Counter<long> RfidReads = Meter.CreateCounter<long>("tracking.rfid.reads", description: "Raw RFID reads processed by gate grains");
 
+    public static readonly Histogram<double> ObservationDuration = Meter.CreateHistogram<double>(
+        "tracking.rfid.observation_duration", unit: "ms", description: "Time for an item to take a gate's observation, retries included");
+
     public static readonly Counter<long> RfidChanges = Meter.CreateCounter<long>("tracking.rfid.changes", description: "Tag arrivals, zone changes and departures after deduplication");
 
     public static readonly Counter<long> ItemObservationFailures = Meter.CreateCounter<long>("tracking.rfid.observation_failures", description: "Item observations that failed (retried) or were rejected");

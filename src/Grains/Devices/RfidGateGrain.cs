@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracking.Grains.Interfaces.Common;
@@ -23,6 +24,8 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     private static readonly TimeSpan SummaryInterval = TimeSpan.FromMilliseconds(500);
 
     private static readonly TimeSpan ForgetWaitedBatchesAfter = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan SlowObservation = TimeSpan.FromSeconds(2);
 
     private readonly ReadRate _rate = new();
     private readonly KeyedSequence _tagCalls = new();
@@ -191,12 +194,14 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
 
     private async Task ObserveWithRetryAsync(string epc, ObserveItem command)
     {
+        var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 // Dock gates also tell the item's transfer (departure / arrival); other gates just observe.
                 await GrainFactory.ObserveAtGateAsync(_reader.Kind, epc, command);
+                ReportDuration(epc, started);
                 return;
             }
             catch (DomainException ex)
@@ -223,6 +228,21 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
 
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
+        }
+    }
+
+    /// <summary>
+    /// The bridge acknowledges device messages in the order they arrived, on one broker connection for all devices (MQTT
+    /// requires it for QoS 1), and a message is acknowledged only once its items have it. One slow observation therefore
+    /// holds every device's acknowledgements; it succeeds, so nothing else would say so.
+    /// </summary>
+    private void ReportDuration(string epc, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        DeviceMetrics.ObservationDuration.Record(elapsed.TotalMilliseconds);
+        if (elapsed >= SlowObservation)
+        {
+            LogSlowObservation(logger, epc, ReaderId, elapsed.TotalSeconds);
         }
     }
 
@@ -273,6 +293,9 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Item {Epc} rejected the observation from reader {ReaderId}: {Code} {Message}")]
     private static partial void LogRejected(ILogger logger, string epc, string readerId, string code, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Item {Epc} took {Seconds:0.0} s to take the observation of reader {ReaderId}; device acknowledgements waited for it")]
+    private static partial void LogSlowObservation(ILogger logger, string epc, string readerId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Observation of item {Epc} by reader {ReaderId} failed; retrying every second")]
     private static partial void LogObserveFailed(ILogger logger, Exception ex, string epc, string readerId);
