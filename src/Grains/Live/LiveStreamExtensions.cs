@@ -24,46 +24,40 @@ public static partial class LiveStreamExtensions
     /// costs a map a resync; it is logged, not thrown. Once this silo is shutting down nothing is published: the
     /// stream's queue may have nowhere left to live, and Orleans would log an error and retry placement for each event.
     /// </summary>
-    public static Task PublishLiveAsync(this Grain grain, LiveEvent evt, ILogger logger)
+    public static async Task PublishLiveAsync(this Grain grain, LiveEvent evt, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(grain);
         ArgumentNullException.ThrowIfNull(evt);
         if (grain.SiloIsStopping())
         {
             DroppedWhileStopping(evt, logger, "not published");
-            return Task.CompletedTask;
+            return;
         }
 
-        return PublishAsync(
-            () => grain.GetStreamProvider(LiveStreams.Provider).WarehouseStream(evt.Warehouse).OnNextAsync(evt),
-            evt,
-            logger,
-            grain.SiloIsStopping);
-    }
-
-    /// <param name="siloStopping">
-    /// Asked only when publishing failed. Items still store changes while their silo drains the device bridge and
-    /// shuts down, and by then the stream's queue may have no silo left to live on (<see cref="SiloShutdown"/>): that
-    /// is counted and logged at Debug rather than as a warning per event.
-    /// </param>
-    internal static async Task PublishAsync(Func<Task> publish, LiveEvent evt, ILogger logger, Func<bool> siloStopping)
-    {
         try
         {
-            await publish();
+            await grain.GetStreamProvider(LiveStreams.Provider).WarehouseStream(evt.Warehouse).OnNextAsync(evt);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            if (siloStopping())
-            {
-                DroppedWhileStopping(evt, logger, ex.Message);
-            }
-            else
-            {
-                PublishFailures.Add(1, new KeyValuePair<string, object?>("reason", "error"));
-                LogNotPublished(logger, ex, evt.GetType().Name, evt.Warehouse);
-            }
+            OnPublishFailed(evt, logger, ex, grain.SiloIsStopping());
         }
+    }
+
+    /// <param name="siloStopping">
+    /// Whether the silo began shutting down meanwhile (<see cref="SiloShutdown"/>): then the stream's queue may have no
+    /// silo left to live on, which is expected and counted and logged at Debug rather than as a warning per event.
+    /// </param>
+    internal static void OnPublishFailed(LiveEvent evt, ILogger logger, Exception ex, bool siloStopping)
+    {
+        if (siloStopping)
+        {
+            DroppedWhileStopping(evt, logger, ex.Message);
+            return;
+        }
+
+        PublishFailures.Add(1, new KeyValuePair<string, object?>("reason", "error"));
+        LogNotPublished(logger, ex, evt.GetType().Name, evt.Warehouse);
     }
 
     private static void DroppedWhileStopping(LiveEvent evt, ILogger logger, string reason)

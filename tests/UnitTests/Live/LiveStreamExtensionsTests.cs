@@ -9,38 +9,30 @@ public sealed class LiveStreamExtensionsTests
     private static readonly GateActivity Event = new("AMS1", DateTimeOffset.UtcNow, "AMS1-GATE-IN", 1, 4, "3074257BF7194E4000001A85");
 
     [Fact]
-    public async Task A_failed_publish_never_fails_the_change_and_is_a_warning_while_the_silo_runs()
+    public void A_publish_that_fails_while_the_silo_runs_is_a_warning_with_its_exception()
     {
         var log = new RecordingLogger();
-        await LiveStreamExtensions.PublishAsync(() => throw new InvalidOperationException("queue unreachable"), Event, log, () => false);
+        LiveStreamExtensions.OnPublishFailed(Event, log, new InvalidOperationException("queue unreachable"), siloStopping: false);
         var entry = Assert.Single(log.Entries);
         Assert.Equal(LogLevel.Warning, entry.Level);
         Assert.Contains("GateActivity", entry.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(entry.Exception);
     }
 
     [Fact]
-    public async Task A_publish_that_fails_while_the_silo_shuts_down_is_logged_at_debug_only()
+    public void A_publish_that_fails_while_the_silo_shuts_down_is_logged_at_debug_only()
     {
         var log = new RecordingLogger();
-        await LiveStreamExtensions.PublishAsync(() => Task.FromException(new InvalidOperationException("No active nodes are compatible")), Event, log, () => true);
+        LiveStreamExtensions.OnPublishFailed(Event, log, new InvalidOperationException("No active nodes are compatible"), siloStopping: true);
         var entry = Assert.Single(log.Entries);
         Assert.Equal(LogLevel.Debug, entry.Level);
-        Assert.Contains("shutting down", entry.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_published_event_asks_nothing_about_the_silo_and_logs_nothing()
-    {
-        var log = new RecordingLogger();
-        var published = 0;
-        await LiveStreamExtensions.PublishAsync(() => { published++; return Task.CompletedTask; }, Event, log, () => throw new InvalidOperationException("not asked"));
-        Assert.Equal(1, published);
-        Assert.Empty(log.Entries);
+        Assert.Contains("shutting down (No active nodes are compatible)", entry.Message, StringComparison.Ordinal);
+        Assert.Null(entry.Exception);
     }
 
     private sealed class RecordingLogger : ILogger
     {
-        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+        public List<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -48,6 +40,6 @@ public sealed class LiveStreamExtensionsTests
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((logLevel, formatter(state, exception)));
+            Entries.Add((logLevel, formatter(state, exception), exception));
     }
 }
