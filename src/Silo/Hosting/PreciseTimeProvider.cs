@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Tracking.Silo.Hosting;
 
@@ -222,43 +223,56 @@ internal sealed class PreciseTimerScheduler
         var fired = new List<(PreciseTimer Timer, long Generation)>();
         while (true)
         {
-            lock (_gate)
-            {
-                while (true)
-                {
-                    if (!_due.TryPeek(out _, out var at))
-                    {
-                        _wakeAt = long.MaxValue;
-                        Monitor.Wait(_gate);
-                        continue;
-                    }
-
-                    var now = Stopwatch.GetTimestamp();
-                    if (at <= now)
-                    {
-                        break;
-                    }
-
-                    _wakeAt = at;
-                    var ms = (int)Math.Clamp((at - now) * 1000 / Stopwatch.Frequency, 1, int.MaxValue);
-                    Monitor.Wait(_gate, ms);
-                }
-
-                _wakeAt = long.MaxValue;
-                var due = Stopwatch.GetTimestamp();
-                while (_due.TryPeek(out var entry, out var at) && at <= due)
-                {
-                    _due.Dequeue();
-                    fired.Add(entry);
-                }
-            }
-
-            foreach (var (timer, generation) in fired)
-            {
-                timer.Fire(generation);
-            }
-
-            fired.Clear();
+            TakeDue(fired);
+            FireAll(fired);
         }
+    }
+
+    /// <summary>Waits until something is due and moves it to <paramref name="fired"/>.</summary>
+    private void TakeDue(List<(PreciseTimer Timer, long Generation)> fired)
+    {
+        lock (_gate)
+        {
+            while (true)
+            {
+                if (!_due.TryPeek(out _, out var at))
+                {
+                    _wakeAt = long.MaxValue;
+                    Monitor.Wait(_gate);
+                    continue;
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                if (at <= now)
+                {
+                    break;
+                }
+
+                _wakeAt = at;
+                var ms = (int)Math.Clamp((at - now) * 1000 / Stopwatch.Frequency, 1, int.MaxValue);
+                Monitor.Wait(_gate, ms);
+            }
+
+            _wakeAt = long.MaxValue;
+            var due = Stopwatch.GetTimestamp();
+            while (_due.TryPeek(out var entry, out var at) && at <= due)
+            {
+                _due.Dequeue();
+                fired.Add(entry);
+            }
+        }
+    }
+
+    // Its own frame, gone once it returns: the loop never waits with the last timer it fired in a stack slot, which
+    // would keep that timer's owner (a stopped silo's stream agent, say) reachable until the next one fires.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FireAll(List<(PreciseTimer Timer, long Generation)> fired)
+    {
+        foreach (var (timer, generation) in fired)
+        {
+            timer.Fire(generation);
+        }
+
+        fired.Clear();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Tracking.Silo.Hosting;
 
 namespace Tracking.IntegrationTests.Hosting;
@@ -101,6 +102,33 @@ public sealed class PreciseTimeProviderTests
         await cancel.CancelAsync();
         await Task.WhenAny(delay);
         Assert.True(delay.IsCanceled);
+    }
+
+    [Fact]
+    public async Task Once_a_timer_has_fired_nothing_of_it_stays_reachable_while_the_scheduler_waits()
+    {
+        // A scheduler of its own, idle after this one timer: what it still held would keep the timer's owner alive
+        // (in the benchmark, a stopped silo through its stream agent's timer).
+        var provider = new PreciseTimeProvider();
+        var (owner, fired) = FireOnce(provider);
+        await fired.WaitAsync(Patience);
+        for (var attempt = 0; attempt < 40 && owner.IsAlive; attempt++)
+        {
+            await Task.Delay(25);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(owner.IsAlive);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (WeakReference Owner, Task Fired) FireOnce(PreciseTimeProvider provider)
+    {
+        var owner = new object();
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.CreateTimer(_ => fired.TrySetResult(), owner, TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+        return (new WeakReference(owner), fired.Task);
     }
 
     [Fact]
