@@ -42,7 +42,9 @@ for proj in tests/UnitTests/UnitTests.csproj tests/IntegrationTests/IntegrationT
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
     --logger "console;verbosity=normal" > "$results/$name.log" 2>&1
   trc=$?
-  grep -E "^\s+(Failed|Skipped) [A-Z]|^\s+(Error Message|Assert)|Passed!|Failed!" "$results/$name.log" | head -200
+  # Each failure with the first lines of its message, so CI's output says why.
+  grep -E -A3 "^\s+(Failed|Skipped) [A-Z]" "$results/$name.log" | grep -vE "^--$|^\s+Stack Trace:" | head -200
+  grep -E "Passed!|Failed!" "$results/$name.log"
   [[ $trc -ne 0 ]] && rc=1
   trx="$results/$name.trx"
   if [[ -f "$trx" ]]; then

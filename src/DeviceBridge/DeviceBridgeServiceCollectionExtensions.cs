@@ -24,7 +24,9 @@ public static class DeviceBridgeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
-        services.AddOptions<RfidGateOptions>().Bind(configuration.GetSection(RfidGateOptions.Section));
+        services.AddOptions<RfidGateOptions>().Bind(configuration.GetSection(RfidGateOptions.Section))
+            .Validate(o => o.ObservationAttempts >= 1, $"{RfidGateOptions.Section}:{nameof(RfidGateOptions.ObservationAttempts)} must be at least 1.")
+            .ValidateOnStart();
         services.AddOptions<TransportOptions>().Bind(configuration.GetSection(TransportOptions.Section));
         services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.Section));
 

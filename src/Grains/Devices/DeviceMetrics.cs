@@ -14,7 +14,7 @@ public static class DeviceMetrics
 
     public static readonly Counter<long> RfidChanges = Meter.CreateCounter<long>("tracking.rfid.changes", description: "Tag arrivals, zone changes and departures after deduplication");
 
-    public static readonly Counter<long> ItemObservationFailures = Meter.CreateCounter<long>("tracking.rfid.observation_failures", description: "Item observations that failed (retried) or were rejected");
+    public static readonly Counter<long> ItemObservationFailures = Meter.CreateCounter<long>("tracking.rfid.observation_failures", description: "Item observations that failed, by outcome: retry, gave-up (left unacknowledged, the tag reported again on its next read) or rejected by the item");
 
     public static readonly Counter<long> AgvStatesIgnored = Meter.CreateCounter<long>("tracking.agv.states_ignored", description: "Stale or out-of-order VDA 5050 states dropped");
 

@@ -20,6 +20,12 @@ public sealed class RfidGateOptions
     /// <summary>A reader with no message for this long raises a silent-reader alert.</summary>
     public double SilentAfterSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// Times an item observation is tried (a second apart) before the gate gives up on it: its reads then stay
+    /// unacknowledged and the tag's next read (or the redelivered one) reports it again. At least 1.
+    /// </summary>
+    public int ObservationAttempts { get; set; } = 30;
+
     public RfidDedupSettings ToSettings() => new(
         TimeSpan.FromSeconds(DepartureSilenceSeconds),
         ZoneHysteresisDb,

@@ -3,7 +3,9 @@ namespace Tracking.Grains.Devices;
 /// <summary>
 /// Runs asynchronous work in order per key and concurrently across keys: work for a key starts only after the earlier
 /// work for that key has succeeded; if that failed, the later work fails with it without running (so nothing for the
-/// key ever happens out of order). Not thread-safe: the gate grain's single-threaded turns use it.
+/// key ever happens out of order). Work added once the earlier work has already ended, even in failure, runs: the
+/// failure was known (and dealt with) before it was asked for. Not thread-safe: the gate grain's single-threaded turns
+/// use it.
 /// </summary>
 public sealed class KeyedSequence
 {
@@ -16,7 +18,7 @@ public sealed class KeyedSequence
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(work);
-        var task = _tails.TryGetValue(key, out var previous) && previous.Status != TaskStatus.RanToCompletion
+        var task = _tails.TryGetValue(key, out var previous) && !previous.IsCompleted
             ? AfterAsync(previous, work)
             : work();
         _tails[key] = task;

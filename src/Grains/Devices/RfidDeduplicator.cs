@@ -101,6 +101,12 @@ public sealed class RfidDeduplicator(RfidDedupSettings settings, Func<int, strin
         return changes;
     }
 
+    /// <summary>
+    /// Takes a tag out of the field without a departure, so its next read is an arrival again: for a tag whose last
+    /// change never reached its item (the item kept failing), which a redelivered or later read must then report anew.
+    /// </summary>
+    public bool Forget(string epc) => _tags.Remove(epc);
+
     /// <summary>Tags not read for the departure silence have left the field.</summary>
     public IReadOnlyList<TagChange> Expire(DateTimeOffset now)
     {

@@ -20,7 +20,6 @@ namespace Tracking.Grains.Devices;
 public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGateOptions> options, ILogger<RfidGateGrain> logger)
     : Grain, IRfidGateGrain
 {
-    private const int MaxObservationAttempts = 30;
     private static readonly TimeSpan SummaryInterval = TimeSpan.FromMilliseconds(500);
 
     private static readonly TimeSpan ForgetWaitedBatchesAfter = TimeSpan.FromMinutes(2);
@@ -211,16 +210,25 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
                 LogRejected(logger, epc, ReaderId, ex.Code, ex.Message);
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
-                // Transient (silo moving, storage hiccup): try again shortly, in order with this tag's later changes.
-                DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
-                if (attempt >= MaxObservationAttempts)
+                var shutdown = ex is OperationCanceledException;
+                if (shutdown || attempt >= options.Value.ObservationAttempts)
                 {
-                    LogObserveDropped(logger, ex, epc, ReaderId, attempt);
-                    return;
+                    // The item never got this change: the batch must not be acknowledged (the task fails), and the
+                    // tag leaves the field so that the redelivered read, or the tag's next one, reports it again.
+                    _dedup.Forget(epc);
+                    DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "gave-up"));
+                    if (!shutdown)
+                    {
+                        LogObserveGaveUp(logger, ex, epc, ReaderId, attempt);
+                    }
+
+                    throw;
                 }
 
+                // Transient (silo moving, storage hiccup): try again shortly, in order with this tag's later changes.
+                DeviceMetrics.ItemObservationFailures.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
                 if (attempt == 1)
                 {
                     LogObserveFailed(logger, ex, epc, ReaderId);
@@ -300,6 +308,6 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     [LoggerMessage(Level = LogLevel.Warning, Message = "Observation of item {Epc} by reader {ReaderId} failed; retrying every second")]
     private static partial void LogObserveFailed(ILogger logger, Exception ex, string epc, string readerId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Observation of item {Epc} by reader {ReaderId} dropped after {Attempts} attempts")]
-    private static partial void LogObserveDropped(ILogger logger, Exception ex, string epc, string readerId, int attempts);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Observation of item {Epc} by reader {ReaderId} failed {Attempts} time(s); its reads stay unacknowledged and the tag's next read reports it again")]
+    private static partial void LogObserveGaveUp(ILogger logger, Exception ex, string epc, string readerId, int attempts);
 }

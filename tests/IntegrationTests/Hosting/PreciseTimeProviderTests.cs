@@ -142,7 +142,8 @@ public sealed class PreciseTimeProviderTests
     public async Task Chained_one_millisecond_delays_take_well_under_what_the_coarse_system_clock_gives()
     {
         // .NET's own timers step with the coarse clock (4 ms per kernel tick here), so 25 chained 1 ms delays take about
-        // 100 ms; the precise provider's take about 27 ms. Measured side by side, so a slow machine slows both.
+        // 100 ms; the precise provider's take about 27 ms. Measured side by side, alternating, and the best of five
+        // runs of each compared: a busy machine only ever adds time, so the best runs show what each timer can do.
         static async Task<TimeSpan> ChainAsync(TimeProvider time)
         {
             var clock = Stopwatch.StartNew();
@@ -155,11 +156,18 @@ public sealed class PreciseTimeProviderTests
         }
 
         await ChainAsync(PreciseTimeProvider.Shared); // warm-up
-        var system = await ChainAsync(TimeProvider.System);
-        var precise = await ChainAsync(PreciseTimeProvider.Shared);
+        var system = TimeSpan.MaxValue;
+        var precise = TimeSpan.MaxValue;
+        for (var run = 0; run < 5; run++)
+        {
+            system = Min(system, await ChainAsync(TimeProvider.System));
+            precise = Min(precise, await ChainAsync(PreciseTimeProvider.Shared));
+        }
 
         Assert.True(system >= TimeSpan.FromMilliseconds(25), $"system {system.TotalMilliseconds:0} ms");
-        Assert.True(precise < system * 0.75, $"precise {precise.TotalMilliseconds:0} ms vs system {system.TotalMilliseconds:0} ms");
+        Assert.True(precise < system * 0.75, $"best of 5: precise {precise.TotalMilliseconds:0} ms vs system {system.TotalMilliseconds:0} ms");
+
+        static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     }
 
     /// <summary>A one-shot timer of the precise provider that counts its ticks.</summary>

@@ -108,4 +108,22 @@ public sealed class KeyedSequenceTests
 
         Assert.True(ran);
     }
+
+    [Fact]
+    public async Task Work_asked_for_after_the_earlier_work_already_failed_runs()
+    {
+        // The gate forgets a tag whose item call failed, so the tag's next read is a new arrival that must be told.
+        var sequence = new KeyedSequence();
+        var failed = sequence.RunAsync("EPC-1", () => Task.FromException(new InvalidOperationException("storage down")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
+
+        var ran = false;
+        await sequence.RunAsync("EPC-1", () =>
+        {
+            ran = true;
+            return Task.CompletedTask;
+        });
+
+        Assert.True(ran);
+    }
 }

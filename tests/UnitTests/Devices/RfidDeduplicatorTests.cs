@@ -140,4 +140,22 @@ public sealed class RfidDeduplicatorTests
         Assert.Equal(100, gate.Apply(reads, T0).Count(c => c.Kind == TagChangeKind.Arrived));
         Assert.Empty(gate.Apply(reads, T0.AddMilliseconds(100)));
     }
+
+    [Fact]
+    public void A_forgotten_tag_arrives_again_on_its_next_read_without_a_departure()
+    {
+        // The gate forgets a tag whose item never got its arrival, so a redelivered read reports it again.
+        var gate = Gate();
+        Assert.Single(gate.Apply([Read("E1", 1, -50, T0)], T0));
+        Assert.Empty(gate.Apply([Read("E1", 1, -50, T0.AddMilliseconds(100))], T0.AddMilliseconds(100)));
+
+        Assert.True(gate.Forget("E1"));
+        Assert.Equal(0, gate.TagsInField);
+        Assert.Empty(gate.Expire(T0.AddSeconds(30)));
+
+        var again = Assert.Single(gate.Apply([Read("E1", 1, -50, T0.AddMilliseconds(200))], T0.AddMilliseconds(200)));
+        Assert.Equal(TagChangeKind.Arrived, again.Kind);
+        Assert.Equal("DOCK-IN-01", again.Location);
+        Assert.False(gate.Forget("E-unknown"));
+    }
 }
