@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Tracking.DeviceBridge.Ingest;
 
 /// <summary>
@@ -14,6 +16,15 @@ public sealed class AckSequence<T>(Action<T> release)
     private readonly Lock _gate = new();
     private readonly Queue<Receipt> _pending = new();
     private bool _closed;
+    private long _firstAbandonedAt;
+    private int _abandoned;
+
+    /// <summary>Messages abandoned on this connection: they wait for the broker to resend them on the next one.</summary>
+    public int Abandoned => Volatile.Read(ref _abandoned);
+
+    /// <summary>How long the first message abandoned on this connection has waited (zero when none was).</summary>
+    public TimeSpan OldestAbandonedAge(long now) =>
+        Interlocked.Read(ref _firstAbandonedAt) is var first and > 0 ? Stopwatch.GetElapsedTime(first, now) : TimeSpan.Zero;
 
     /// <summary>Messages received but not yet released or skipped.</summary>
     public int Pending
@@ -48,6 +59,12 @@ public sealed class AckSequence<T>(Action<T> release)
             _closed = true;
             _pending.Clear();
         }
+    }
+
+    private void NoteAbandoned()
+    {
+        Interlocked.Increment(ref _abandoned);
+        Interlocked.CompareExchange(ref _firstAbandonedAt, Stopwatch.GetTimestamp(), 0);
     }
 
     private void Settle()
@@ -86,6 +103,11 @@ public sealed class AckSequence<T>(Action<T> release)
         {
             if (Interlocked.CompareExchange(ref _state, state, Open) == Open)
             {
+                if (state == Skipped)
+                {
+                    owner.NoteAbandoned();
+                }
+
                 owner.Settle();
             }
         }

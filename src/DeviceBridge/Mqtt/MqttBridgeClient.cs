@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -22,6 +24,9 @@ namespace Tracking.DeviceBridge.Mqtt;
 /// </summary>
 public sealed partial class MqttBridgeClient : BackgroundService
 {
+    private static readonly Counter<long> RedeliveryReconnects = Grains.Devices.DeviceMetrics.Meter.CreateCounter<long>(
+        "tracking.devices.redelivery_reconnects", description: "Reconnects made so that the broker resends messages whose grain calls failed");
+
     private readonly MqttOptions _options;
     private readonly BridgeCredentials _credentials;
     private readonly DeviceMessageRouter _router;
@@ -37,6 +42,8 @@ public sealed partial class MqttBridgeClient : BackgroundService
     private volatile AckSequence<MqttApplicationMessageReceivedEventArgs> _session;
     private Task _ackSender = Task.CompletedTask;
     private CancellationToken _stopping;
+    private volatile bool _redelivering;
+    private long _redeliveryReconnects;
 
     public MqttBridgeClient(
         IOptions<MqttOptions> options,
@@ -97,6 +104,12 @@ public sealed partial class MqttBridgeClient : BackgroundService
     /// <summary>QoS 1 messages received on the current connection and not yet acknowledged or given up.</summary>
     public int Unacknowledged => _session.Pending;
 
+    /// <summary>Messages given up on the current connection (grain call failed): the broker resends them on the next one.</summary>
+    public int Abandoned => _session.Abandoned;
+
+    /// <summary>Times the bridge reconnected on purpose so the broker would resend abandoned messages.</summary>
+    public long RedeliveryReconnectCount => Interlocked.Read(ref _redeliveryReconnects);
+
     /// <summary>
     /// Intake first (no new message is taken in; those arriving now stay unacknowledged), then the lanes drain into
     /// the grains and their acknowledgements go out, then the connection closes with the session kept. All of it
@@ -156,7 +169,7 @@ public sealed partial class MqttBridgeClient : BackgroundService
                 await SubscribeAsync(stoppingToken);
                 LogConnected(_logger, _options.Host, _options.Port, _clientId, result.IsSessionPresent, SharedGroup ?? "(none)");
                 failures = 0;
-                await _disconnected.WaitAsync(stoppingToken);
+                await WaitWhileConnectedAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -184,6 +197,49 @@ public sealed partial class MqttBridgeClient : BackgroundService
                 {
                     return;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Returns when the connection has dropped. A message whose grain call failed was left unacknowledged, and a broker
+    /// resends such a message only on a new connection: once one has waited <see cref="MqttOptions.RedeliverAbandonedAfterSeconds"/>,
+    /// the bridge disconnects on purpose (keeping its session) and the caller connects again, so it comes back instead
+    /// of waiting for the next restart. Messages still in the lanes finish; their acknowledgements belong to the old
+    /// connection and are dropped, so the broker resends those too (at-least-once; duplicates change nothing).
+    /// </summary>
+    private async Task WaitWhileConnectedAsync(CancellationToken stoppingToken)
+    {
+        var after = TimeSpan.FromSeconds(_options.RedeliverAbandonedAfterSeconds);
+        if (after <= TimeSpan.Zero)
+        {
+            await _disconnected.WaitAsync(stoppingToken);
+            return;
+        }
+
+        var check = TimeSpan.FromSeconds(Math.Clamp(after.TotalSeconds / 4, 0.1, 5));
+        while (!await _disconnected.WaitAsync(check, stoppingToken))
+        {
+            var session = _session;
+            var waited = session.OldestAbandonedAge(Stopwatch.GetTimestamp());
+            if (waited < after || !_client.IsConnected)
+            {
+                continue;
+            }
+
+            LogRedelivery(_logger, session.Abandoned, waited.TotalSeconds);
+            RedeliveryReconnects.Add(1);
+            Interlocked.Increment(ref _redeliveryReconnects);
+            _redelivering = true;
+            try
+            {
+                // The disconnected handler closes this connection's sequence and wakes the wait above.
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _redelivering = false;
+                LogDisconnectFailed(_logger, ex);
             }
         }
     }
@@ -324,10 +380,12 @@ public sealed partial class MqttBridgeClient : BackgroundService
     {
         // Acknowledgements of this connection can no longer be sent; the broker resends those messages.
         _session.Close();
-        if (e.ClientWasConnected && !_stopping.IsCancellationRequested)
+        if (e.ClientWasConnected && !_stopping.IsCancellationRequested && !_redelivering)
         {
             LogDisconnected(_logger, e.Reason.ToString(), e.Exception?.Message ?? "");
         }
+
+        _redelivering = false;
 
         if (e.ClientWasConnected && _disconnected.CurrentCount == 0)
         {
@@ -349,6 +407,9 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT bridge cannot reach {Host}:{Port} (attempt {Attempt}, next in {DelayMs:0} ms): {Error}")]
     private static partial void LogConnectFailed(ILogger logger, string host, int port, int attempt, double delayMs, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT bridge reconnects so that the broker resends {Count} message(s) whose grain calls failed (the first {Seconds:0.0} s ago)")]
+    private static partial void LogRedelivery(ILogger logger, int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT bridge disconnected ({Reason}) {Error}; reconnecting")]
     private static partial void LogDisconnected(ILogger logger, string reason, string error);

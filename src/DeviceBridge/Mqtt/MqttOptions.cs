@@ -72,6 +72,13 @@ public sealed class MqttOptions
 
     public double ReconnectMaxDelaySeconds { get; set; } = 15;
 
+    /// <summary>
+    /// A message whose grain call failed stays unacknowledged; the broker resends it only on a new connection. Once one
+    /// has waited this long, the bridge reconnects (keeping its session) so that it comes back. 0 = wait for a
+    /// reconnect that happens anyway.
+    /// </summary>
+    public double RedeliverAbandonedAfterSeconds { get; set; } = 30;
+
     public int DeadLetterCapacity { get; set; } = 1000;
 
     /// <summary>Embedded mode: let devices connect without credentials (loopback demo). Logged loudly when on.</summary>

@@ -39,6 +39,11 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             failures.Add("Tracking:Mqtt:ChannelCapacity must be at least 10 and Tracking:Mqtt:Lanes 1-64.");
         }
 
+        if (options.RedeliverAbandonedAfterSeconds < 0 || double.IsNaN(options.RedeliverAbandonedAfterSeconds))
+        {
+            failures.Add($"Tracking:Mqtt:RedeliverAbandonedAfterSeconds = {options.RedeliverAbandonedAfterSeconds} must be 0 (off) or more.");
+        }
+
         if (options.ReceiveMaximum is < 1 or > 65535)
         {
             failures.Add($"Tracking:Mqtt:ReceiveMaximum = {options.ReceiveMaximum} must be between 1 and 65535 (MQTT 5).");

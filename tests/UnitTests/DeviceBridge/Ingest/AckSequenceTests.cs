@@ -97,4 +97,23 @@ public sealed class AckSequenceTests
 
         Assert.Equal(Enumerable.Range(0, 10_000), released);
     }
+
+    [Fact]
+    public void Abandoned_messages_are_counted_and_the_first_ones_wait_is_told_so_the_bridge_can_ask_for_them_again()
+    {
+        var acks = new AckSequence<int>(_released.Add);
+        var receipts = Enumerable.Range(1, 3).Select(acks.Register).ToArray();
+        Assert.Equal(TimeSpan.Zero, acks.OldestAbandonedAge(System.Diagnostics.Stopwatch.GetTimestamp()));
+
+        receipts[0].Processed();
+        receipts[1].Abandoned();
+        var firstAbandoned = System.Diagnostics.Stopwatch.GetTimestamp();
+        receipts[1].Processed(); // settled already: the first call wins
+        receipts[2].Abandoned();
+
+        Assert.Equal(2, acks.Abandoned);
+        Assert.Equal([1], _released);
+        var later = firstAbandoned + System.Diagnostics.Stopwatch.Frequency; // one second on
+        Assert.InRange(acks.OldestAbandonedAge(later), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+    }
 }
