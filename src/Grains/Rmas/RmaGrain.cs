@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Rmas;
+using Tracking.Grains.Live;
 using Tracking.Grains.Outbox;
 using Tracking.Grains.Warehouses;
 
@@ -11,32 +13,54 @@ namespace Tracking.Grains.Rmas;
 /// <summary>
 /// One RMA. Receipts are counted per line (idempotent per item). When the refund policy is met for a unit, a refund-due
 /// message is put in the durable outbox first (idempotent per key), then the RMA records it, so a crash in between repeats
-/// nothing and loses nothing.
+/// nothing and loses nothing. Reentrant: the units of a parcel reach the dock together and each item asks its RMA for
+/// its receipt; every change is applied to the state in its own turn and the changes made meanwhile share one write
+/// (<see cref="CoalescedWrites"/>), so a parcel costs about one RMA write, not one per unit in a queue. A caller returns
+/// only once a write that includes its change has succeeded. Reentrancy also lets receipts in while a new RMA announces
+/// its units to their items.
 /// </summary>
-public sealed partial class RmaGrain(
-    [PersistentState("rma")] IPersistentState<RmaState> state,
-    IOutboxStore outbox,
-    SiteCatalog site,
-    TimeProvider time,
-    ILogger<RmaGrain> logger) : Grain, IRmaGrain
+[Reentrant]
+public sealed partial class RmaGrain : Grain, IRmaGrain
 {
     public const string RefundDueTopic = "refund-due";
 
     // Integrators read camelCase JSON, like the REST API.
     private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
+    private readonly IPersistentState<RmaState> _state;
+    private readonly IOutboxStore _outbox;
+    private readonly SiteCatalog _site;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RmaGrain> _logger;
+    private readonly CoalescedWrites _writes;
+
+    public RmaGrain(
+        [PersistentState("rma")] IPersistentState<RmaState> state,
+        IOutboxStore outbox,
+        SiteCatalog site,
+        TimeProvider time,
+        ILogger<RmaGrain> logger)
+    {
+        _state = state;
+        _outbox = outbox;
+        _site = site;
+        _time = time;
+        _logger = logger;
+        _writes = new CoalescedWrites(WriteAsync);
+    }
+
     private string RmaId => this.GetPrimaryKeyString();
 
     public async Task<RmaSnapshot> CreateAsync(CreateRma command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (state.State.Rma is { } existing)
+        if (_state.State.Rma is { } existing)
         {
             throw DomainException.Conflict("rma-exists", $"RMA {RmaId} already exists (status {existing.Status}).");
         }
 
         var problems = RmaRules.Validate(command).ToList();
-        if (site.FindWarehouse(command.ExpectedWarehouse) is null)
+        if (_site.FindWarehouse(command.ExpectedWarehouse) is null)
         {
             problems.Add($"expected warehouse '{command.ExpectedWarehouse}' does not exist");
         }
@@ -46,22 +70,22 @@ public sealed partial class RmaGrain(
             throw DomainException.Invalid("invalid-rma", $"RMA {RmaId}: {string.Join("; ", problems)}.");
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var rma = new RmaSnapshot(
             RmaId,
             RmaStatus.Authorized,
             command.OrderReference,
             command.Channel,
             command.CustomerRegion,
-            site.FindWarehouse(command.ExpectedWarehouse)!.Code,
+            _site.FindWarehouse(command.ExpectedWarehouse)!.Code,
             command.RefundPolicy,
             [.. command.Lines.Select((l, i) => new RmaLineStatus(i + 1, l with { Serial = l.Serial?.Trim().ToUpperInvariant() }, 0, []))],
             [],
             now,
             now,
             1);
-        state.State = state.State with { Rma = rma };
-        await state.WriteStateAsync();
+        _state.State = _state.State with { Rma = rma };
+        await _writes.RequestAsync();
         LogCreated(RmaId, rma.Lines.Count, command.Actor.ToString());
 
         // Units with a serial/EPC are announced to their item grains so a dock read recognises them.
@@ -81,11 +105,11 @@ public sealed partial class RmaGrain(
         return rma;
     }
 
-    public Task<RmaSnapshot?> GetAsync() => Task.FromResult(state.State.Rma);
+    public Task<RmaSnapshot?> GetAsync() => Task.FromResult(_state.State.Rma);
 
     public async Task<RmaReceipt> RecordReceiptAsync(string itemId, string? sku)
     {
-        var rma = state.State.Rma;
+        var rma = _state.State.Rma;
         if (rma is null)
         {
             return new RmaReceipt(false, sku, null, null, 0);
@@ -94,6 +118,19 @@ public sealed partial class RmaGrain(
         var already = rma.Lines.FirstOrDefault(l => l.Items.Contains(itemId, StringComparer.Ordinal));
         if (already is not null)
         {
+            if (rma.RefundPolicy == RefundPolicy.OnReceipt && !rma.RefundsDue.Contains(itemId, StringComparer.Ordinal))
+            {
+                // Counted by an earlier call whose refund-due message did not make it (it failed, or this is that
+                // call's retry): the message goes out now.
+                await RefundDueAsync(already, itemId);
+                await _writes.RequestAsync();
+            }
+            else
+            {
+                // Counted, but perhaps only in memory so far: the answer holds once it is stored.
+                await _writes.WhenStoredAsync();
+            }
+
             return Receipt(rma, already, true);
         }
 
@@ -110,28 +147,43 @@ public sealed partial class RmaGrain(
 
         var updatedLine = line with { Received = line.Received + 1, Items = [.. line.Items, itemId] };
         var lines = rma.Lines.Select(l => l.LineNumber == line.LineNumber ? updatedLine : l).ToList();
-        var next = rma with { Lines = lines, Status = RmaRules.StatusAfterReceipt(lines) };
-        if (rma.RefundPolicy == RefundPolicy.OnReceipt)
+        var next = Change(rma with { Lines = lines, Status = RmaRules.StatusAfterReceipt(lines) });
+        if (next.RefundPolicy == RefundPolicy.OnReceipt)
         {
-            next = await RefundDueAsync(next, updatedLine, itemId);
+            next = await RefundDueAsync(updatedLine, itemId);
         }
 
-        await SaveAsync(next);
+        await _writes.RequestAsync();
         return Receipt(next, updatedLine, true);
     }
 
     public async Task RecordGradedAsync(string itemId)
     {
-        var rma = state.State.Rma;
+        var rma = _state.State.Rma;
         var line = rma?.Lines.FirstOrDefault(l => l.Items.Contains(itemId, StringComparer.Ordinal));
-        if (rma is null || line is null || state.State.Graded.Contains(itemId, StringComparer.Ordinal))
+        if (rma is null || line is null)
         {
             return;
         }
 
-        var next = rma.RefundPolicy == RefundPolicy.OnGrading ? await RefundDueAsync(rma, line, itemId) : rma;
-        state.State = state.State with { Graded = [.. state.State.Graded, itemId] };
-        await SaveAsync(next);
+        if (_state.State.Graded.Contains(itemId, StringComparer.Ordinal))
+        {
+            await _writes.WhenStoredAsync();
+            return;
+        }
+
+        if (rma.RefundPolicy == RefundPolicy.OnGrading)
+        {
+            await RefundDueAsync(line, itemId);
+        }
+
+        if (!_state.State.Graded.Contains(itemId, StringComparer.Ordinal))
+        {
+            _state.State = _state.State with { Graded = [.. _state.State.Graded, itemId] };
+            Change(_state.State.Rma!);
+        }
+
+        await _writes.RequestAsync();
     }
 
     public async Task<RmaSnapshot> CancelAsync(Actor actor, string reason)
@@ -148,7 +200,9 @@ public sealed partial class RmaGrain(
             throw DomainException.Conflict("illegal-transition", $"RMA {RmaId} is {rma.Status}: only an RMA with nothing received can be cancelled.");
         }
 
-        return await SaveAsync(rma with { Status = RmaStatus.Cancelled });
+        var saved = Change(rma with { Status = RmaStatus.Cancelled });
+        await _writes.RequestAsync();
+        return saved;
     }
 
     public async Task<RmaSnapshot> CloseAsync(Actor actor)
@@ -160,44 +214,59 @@ public sealed partial class RmaGrain(
             throw DomainException.Conflict("illegal-transition", $"RMA {RmaId} is already {rma.Status}.");
         }
 
-        return await SaveAsync(rma with { Status = RmaStatus.Closed });
+        var saved = Change(rma with { Status = RmaStatus.Closed });
+        await _writes.RequestAsync();
+        return saved;
     }
 
-    private async Task<RmaSnapshot> RefundDueAsync(RmaSnapshot rma, RmaLineStatus line, string itemId)
+    /// <summary>
+    /// Puts the refund-due message in the outbox (idempotent per key), then records it on the RMA as it is by then:
+    /// other changes may have been applied while the outbox stored the message.
+    /// </summary>
+    private async Task<RmaSnapshot> RefundDueAsync(RmaLineStatus line, string itemId)
     {
+        var rma = RequireRma();
         if (rma.RefundsDue.Contains(itemId, StringComparer.Ordinal))
         {
             return rma;
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var payload = JsonSerializer.Serialize(new RefundDue(
             RmaId, rma.OrderReference, itemId, line.Line.Sku, line.LineNumber, line.Line.ReasonCode, line.Line.UnitValue, rma.RefundPolicy.ToString(), rma.Channel.ToString(), now), PayloadJson);
-        await outbox.EnqueueAsync(new OutboxMessage($"refund-due:{RmaId}:{itemId}", RefundDueTopic, payload, now));
-        return rma with { RefundsDue = [.. rma.RefundsDue, itemId] };
+        await _outbox.EnqueueAsync(new OutboxMessage($"refund-due:{RmaId}:{itemId}", RefundDueTopic, payload, now));
+        var current = RequireRma();
+        return current.RefundsDue.Contains(itemId, StringComparer.Ordinal)
+            ? current
+            : Change(current with { RefundsDue = [.. current.RefundsDue, itemId] });
     }
 
-    private async Task<RmaSnapshot> SaveAsync(RmaSnapshot next)
+    /// <summary>Applies a change to the state in this turn (new version); the caller then asks for a write.</summary>
+    private RmaSnapshot Change(RmaSnapshot next)
     {
-        var previous = state.State;
-        var saved = next with { Version = next.Version + 1, UpdatedAt = time.GetUtcNow() };
-        state.State = state.State with { Rma = saved };
+        var changed = next with { Version = next.Version + 1, UpdatedAt = _time.GetUtcNow() };
+        _state.State = _state.State with { Rma = changed };
+        return changed;
+    }
+
+    /// <summary>Writes the state as it is when the write starts: every change applied so far.</summary>
+    private async Task WriteAsync()
+    {
         try
         {
-            await state.WriteStateAsync();
+            await _state.WriteStateAsync();
         }
         catch
         {
-            state.State = previous;
+            // This round's callers are told; what only memory holds goes with the activation, and the next one starts
+            // from what is stored.
             DeactivateOnIdle();
             throw;
         }
-
-        return saved;
     }
 
     private RmaSnapshot RequireRma() =>
-        state.State.Rma ?? throw DomainException.NotFound("rma-not-found", $"RMA {RmaId} does not exist.");
+        _state.State.Rma ?? throw DomainException.NotFound("rma-not-found", $"RMA {RmaId} does not exist.");
 
     private static RmaReceipt Receipt(RmaSnapshot rma, RmaLineStatus line, bool matched) =>
         new(matched, line.Line.Sku, line.Line, rma.Channel.ToString(), RmaRules.Priority(rma.RefundPolicy, line.Line));
