@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Tracking.Grains.Common;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Live;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Tracking.Grains.Common;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Rmas;
-using Tracking.Grains.Live;
 using Tracking.Grains.Outbox;
 using Tracking.Grains.Warehouses;
 

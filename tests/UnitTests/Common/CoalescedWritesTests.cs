@@ -1,9 +1,9 @@
-using Tracking.Grains.Live;
+using Tracking.Grains.Common;
 
 // The tests own the TaskCompletionSources that stand for the writes.
 #pragma warning disable VSTHRD003
 
-namespace Tracking.UnitTests.Live;
+namespace Tracking.UnitTests.Common;
 
 public sealed class CoalescedWritesTests
 {

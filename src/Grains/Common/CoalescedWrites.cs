@@ -1,4 +1,4 @@
-namespace Tracking.Grains.Live;
+namespace Tracking.Grains.Common;
 
 // The tasks handed out are this class's own rounds and write loop, started in the grain's turns.
 #pragma warning disable VSTHRD003
