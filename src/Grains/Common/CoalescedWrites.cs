@@ -24,25 +24,18 @@ public sealed class CoalescedWrites(Func<Task> write)
     /// <summary>Call after changing the state: completes when a write that includes the change has succeeded.</summary>
     public Task RequestAsync()
     {
-        TaskCompletionSource waiting;
-        bool start;
         lock (_gate)
         {
-            // Continuations run where the write finishes (the grain's turn), as after a plain awaited write: no extra
-            // hop through a busy scheduler queue for each caller.
-            waiting = _waiting ??= new TaskCompletionSource();
+            var waiting = _waiting ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _latest = waiting.Task;
-            start = !_running;
-            _running = true;
-        }
+            if (!_running)
+            {
+                _running = true;
+                _loop = RunAsync();
+            }
 
-        if (start)
-        {
-            // An idle grain writes at once; changes made while this write runs gather for the next one.
-            _loop = RunAsync();
+            return waiting.Task;
         }
-
-        return waiting.Task;
     }
 
     /// <summary>
@@ -62,6 +55,8 @@ public sealed class CoalescedWrites(Func<Task> write)
 
     private async Task RunAsync()
     {
+        // Yield first, so that changes made in the same burst of turns join this write.
+        await Task.Yield();
         while (true)
         {
             TaskCompletionSource round;
