@@ -9,10 +9,9 @@ public sealed class LifecycleOptions
     public TimeSpan LocationFlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// How often a changed location grain stores its contents. Each write stores all of the location's items, so writing
-    /// on every flush made a full inspection area cost more than the item changes themselves (measured by the ingest
-    /// benchmark). The contents are a projection of the items: after a crash they lag by at most this interval, and an
-    /// item puts itself right whenever it is activated or changes. A graceful stop stores them at once.
+    /// How often a changed location grain stores the items that changed (one row each, one statement per write). The
+    /// contents are a projection of the items: after a crash they lag by at most this interval, and an item puts itself
+    /// right whenever it is activated or changes. A graceful stop stores them at once.
     /// </summary>
     public TimeSpan LocationPersistInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tracking.Grains.Journal;
+using Tracking.Grains.Locations;
 using Tracking.Grains.Outbox;
 
 namespace Tracking.Grains.Items;
@@ -9,8 +10,8 @@ namespace Tracking.Grains.Items;
 public static class LifecycleServiceCollectionExtensions
 {
     /// <summary>
-    /// The item lifecycle's services. With a PostgreSQL connection string the custody journal and the outbox are
-    /// durable tables (migrations 0010-0011); without one (memory mode, the demo) they live in this process.
+    /// The item lifecycle's services. With a PostgreSQL connection string the custody journal, the outbox and the
+    /// location contents are durable tables (migrations 0010-0012); without one (memory mode, the demo) they live in this process.
     /// </summary>
     public static IServiceCollection AddItemLifecycle(this IServiceCollection services, IConfiguration configuration, string? postgresConnectionString)
     {
@@ -24,12 +25,14 @@ public static class LifecycleServiceCollectionExtensions
         {
             services.TryAddSingleton<ICustodyJournal, MemoryCustodyJournal>();
             services.TryAddSingleton<IOutboxStore, MemoryOutboxStore>();
+            services.TryAddSingleton<ILocationContentsStore, MemoryLocationContentsStore>();
         }
         else
         {
             services.TryAddSingleton(new LifecycleDataSource(postgresConnectionString));
             services.TryAddSingleton<ICustodyJournal, PostgresCustodyJournal>();
             services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
+            services.TryAddSingleton<ILocationContentsStore, PostgresLocationContentsStore>();
         }
 
         services.AddHostedService<OutboxDispatcher>();

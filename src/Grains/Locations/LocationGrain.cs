@@ -13,48 +13,82 @@ namespace Tracking.Grains.Locations;
 
 /// <summary>
 /// One location: item grains place and remove themselves here; a timer sends the changed summary to the warehouse
-/// grain at most once per flush interval, so the warehouse sees batches, never one call per item event.
+/// grain at most once per flush interval, so the warehouse sees batches, never one call per item event, and stores the
+/// items that changed (not the whole contents) at most once per persist interval.
 /// </summary>
 public sealed partial class LocationGrain(
-    [PersistentState("location")] IPersistentState<LocationState> state,
+    [PersistentState("location")] IPersistentState<LocationState> legacy,
+    ILocationContentsStore store,
     SiteCatalog site,
     IOptions<LifecycleOptions> options,
     ILogger<LocationGrain> logger) : Grain, ILocationGrain
 {
+    private readonly Dictionary<string, LocationItem> _items = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reservations = new(StringComparer.Ordinal);
+    private readonly LocationContentsChanges _unsaved = new();
     private LocationDefinition _definition = null!;
     private string _warehouse = "";
+    private long _version;
     private bool _dirty;
-    private bool _unsaved;
+    private bool _legacyToClear;
     private DateTimeOffset _savedAt;
+    private Task _saving = Task.CompletedTask;
     private IGrainTimer? _timer;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private string LocationId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = this.GetPrimaryKeyString();
+        var key = LocationId;
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         _warehouse = slash > 0 ? key[..slash] : "";
         _definition = (slash > 0 ? site.FindLocation(_warehouse, key[(slash + 1)..]) : null)
             ?? throw DomainException.NotFound("location-not-found", $"Location '{key}' is not in the site layout.");
+        var stored = await store.ReadAsync(key, cancellationToken);
+        if (stored is not null)
+        {
+            Load(stored.Items, stored.Reservations, stored.Version);
+        }
+
+        // Contents stored by an earlier version as one grain-state payload: moved to the rows once, then cleared.
+        var old = legacy.State;
+        if (old.Items.Count > 0 || old.Reservations.Count > 0)
+        {
+            if (stored is null)
+            {
+                Load(old.Items.Values, old.Reservations, old.Version);
+                foreach (var id in _items.Keys)
+                {
+                    _unsaved.Item(id);
+                }
+
+                _unsaved.Header();
+            }
+
+            _legacyToClear = true;
+        }
+
+        // Interleaving: a store or a report in flight does not hold up the items placing themselves meanwhile; what
+        // they change is pending for the next write (LocationContentsChanges).
         var interval = options.Value.LocationFlushInterval;
-        _timer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = false });
-        return Task.CompletedTask;
+        _timer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _timer?.Dispose();
-        await FlushAsync(cancellationToken);
+        await ReportAsync();
         await SaveAsync(cancellationToken);
     }
 
     public Task<LocationContents> GetContentsAsync() => Task.FromResult(new LocationContents(
-        this.GetPrimaryKeyString(),
+        LocationId,
         _definition.Capacity,
-        [.. state.State.Items.Keys.Order(StringComparer.Ordinal)],
+        [.. _items.Keys.Order(StringComparer.Ordinal)],
         CountBy(i => i.Status)));
 
     public Task<IReadOnlyList<LocationItem>> FindBySkuAsync(string sku, int limit) =>
-        Task.FromResult<IReadOnlyList<LocationItem>>([.. state.State.Items.Values
+        Task.FromResult<IReadOnlyList<LocationItem>>([.. _items.Values
             .Where(i => string.Equals(i.Sku, sku, StringComparison.OrdinalIgnoreCase))
             .OrderBy(i => i.ItemId, StringComparer.Ordinal)
             .Take(Math.Max(0, limit))]);
@@ -62,10 +96,16 @@ public sealed partial class LocationGrain(
     public Task PlaceAsync(LocationItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        state.State.Reservations.Remove(item.ItemId);
-        if (!state.State.Items.TryGetValue(item.ItemId, out var existing) || existing != item)
+        if (_reservations.Remove(item.ItemId))
         {
-            state.State.Items[item.ItemId] = item;
+            _unsaved.Header();
+            Changed();
+        }
+
+        if (!_items.TryGetValue(item.ItemId, out var existing) || existing != item)
+        {
+            _items[item.ItemId] = item;
+            _unsaved.Item(item.ItemId);
             Changed();
         }
 
@@ -74,8 +114,15 @@ public sealed partial class LocationGrain(
 
     public Task RemoveAsync(string itemId)
     {
-        if (state.State.Items.Remove(itemId) | state.State.Reservations.Remove(itemId))
+        if (_items.Remove(itemId))
         {
+            _unsaved.Item(itemId);
+            Changed();
+        }
+
+        if (_reservations.Remove(itemId))
+        {
+            _unsaved.Header();
             Changed();
         }
 
@@ -84,25 +131,27 @@ public sealed partial class LocationGrain(
 
     public Task<bool> TryReserveAsync(string itemId)
     {
-        if (state.State.Items.ContainsKey(itemId) || state.State.Reservations.Contains(itemId))
+        if (_items.ContainsKey(itemId) || _reservations.Contains(itemId))
         {
             return Task.FromResult(true);
         }
 
-        if (state.State.Items.Count + state.State.Reservations.Count >= _definition.Capacity)
+        if (_items.Count + _reservations.Count >= _definition.Capacity)
         {
             return Task.FromResult(false);
         }
 
-        state.State.Reservations.Add(itemId);
+        _reservations.Add(itemId);
+        _unsaved.Header();
         Changed();
         return Task.FromResult(true);
     }
 
     public Task ReleaseReservationAsync(string itemId)
     {
-        if (state.State.Reservations.Remove(itemId))
+        if (_reservations.Remove(itemId))
         {
+            _unsaved.Header();
             Changed();
         }
 
@@ -111,21 +160,36 @@ public sealed partial class LocationGrain(
 
     public Task<LocationSummary> GetSummaryAsync() => Task.FromResult(Summary());
 
-    private void Changed()
+    private void Load(IEnumerable<LocationItem> items, IEnumerable<string> reservations, long version)
     {
-        state.State.Version++;
-        _dirty = true;
-        _unsaved = true;
-    }
-
-    /// <summary>Reports the changed summary to the warehouse every flush interval; stores the contents less often.</summary>
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_unsaved && DateTimeOffset.UtcNow - _savedAt >= options.Value.LocationPersistInterval)
+        foreach (var item in items)
         {
-            await SaveAsync(cancellationToken);
+            _items[item.ItemId] = item;
         }
 
+        _reservations.UnionWith(reservations);
+        _version = Math.Max(_version, version);
+    }
+
+    private void Changed()
+    {
+        _version++;
+        _dirty = true;
+    }
+
+    /// <summary>Stores the changed items every persist interval (in the background of this grain) and reports the changed summary every tick.</summary>
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_unsaved.Pending && _saving.IsCompleted && DateTimeOffset.UtcNow - _savedAt >= options.Value.LocationPersistInterval)
+        {
+            _saving = SaveAsync(cancellationToken);
+        }
+
+        await ReportAsync();
+    }
+
+    private async Task ReportAsync()
+    {
         if (!_dirty)
         {
             return;
@@ -144,42 +208,55 @@ public sealed partial class LocationGrain(
         }
     }
 
+    /// <summary>Writes what changed since the last write; one write at a time, and a failed one is pending again.</summary>
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
-        if (!_unsaved)
+#pragma warning disable VSTHRD003 // Started by this activation: waits for the write in flight before the next.
+        await _saving;
+#pragma warning restore VSTHRD003
+        if (!_unsaved.Pending)
         {
             return;
         }
 
-        _unsaved = false;
+        var change = _unsaved.Take(_items, _reservations, _version);
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await store.WriteAsync(LocationId, change, cancellationToken);
             _savedAt = DateTimeOffset.UtcNow;
+            if (_legacyToClear)
+            {
+                await legacy.ClearStateAsync(cancellationToken);
+                _legacyToClear = false;
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // Try again on the next tick.
-            _unsaved = true;
+            _unsaved.Failed(change);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
             LogFlushProblem(ex);
         }
     }
 
     private LocationSummary Summary()
     {
-        var items = state.State.Items.Values;
+        var items = _items.Values;
         return new LocationSummary(
             _warehouse,
             _definition.Code,
             _definition.Type,
             _definition.Capacity,
             items.Count,
-            state.State.Reservations.Count,
+            _reservations.Count,
             CountBy(i => i.Status),
             CountBy(i => i.Grade),
             CountBy(i => i.Disposition),
             [.. items.Where(i => ItemLifecycle.AwaitingGrade.Contains(i.Status))],
-            state.State.Version);
+            _version);
     }
 
     // Plain loops rather than GroupBy: a dock holding thousands of items reports every flush interval, and the
@@ -188,7 +265,7 @@ public sealed partial class LocationGrain(
         where TKey : struct
     {
         var counts = new Dictionary<TKey, int>();
-        foreach (var item in state.State.Items.Values)
+        foreach (var item in _items.Values)
         {
             if (key(item) is { } value)
             {
@@ -202,7 +279,7 @@ public sealed partial class LocationGrain(
     private Dictionary<ItemStatus, int> CountBy(Func<LocationItem, ItemStatus> key)
     {
         var counts = new Dictionary<ItemStatus, int>();
-        foreach (var item in state.State.Items.Values)
+        foreach (var item in _items.Values)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(counts, key(item), out _)++;
         }
@@ -215,11 +292,11 @@ public sealed partial class LocationGrain(
     {
         if (this.SiloIsStopping())
         {
-            LogFlushSkippedWhileStopping(this.GetPrimaryKeyString(), ex.Message);
+            LogFlushSkippedWhileStopping(LocationId, ex.Message);
         }
         else
         {
-            LogFlushFailed(ex, this.GetPrimaryKeyString());
+            LogFlushFailed(ex, LocationId);
         }
     }
 

@@ -3,8 +3,9 @@ using Tracking.Grains.Interfaces.Locations;
 namespace Tracking.Grains.Locations;
 
 /// <summary>
-/// What a location holds. A projection of the items' own state (they are the truth and re-place themselves on
-/// activation), so it is written in batches with the warehouse push rather than on every item event.
+/// How locations stored their contents before they had rows of their own (<see cref="ILocationContentsStore"/>): one
+/// grain-state payload holding every item, rewritten whole on each write. Kept only so that a location activating
+/// with such a payload moves it to the rows and clears it; nothing writes this shape any more.
 /// </summary>
 [GenerateSerializer]
 public sealed record LocationState
