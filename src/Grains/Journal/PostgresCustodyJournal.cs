@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Tracking.Grains.Common;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 

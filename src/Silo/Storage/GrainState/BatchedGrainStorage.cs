@@ -7,7 +7,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
-using Tracking.Grains.Journal;
+using Tracking.Grains.Common;
 
 namespace Tracking.Silo.Storage.GrainState;
 

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Tracking.Grains.Journal;
+namespace Tracking.Grains.Common;
 
 /// <summary>
 /// One queue, one consumer: whatever requests have gathered while the previous batch was in flight (up to a limit) go
