@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Tracking.Grains.Devices;
@@ -21,10 +20,9 @@ public static partial class LiveStreamExtensions
         provider.GetStream<LiveEvent>(StreamId.Create(LiveStreams.RegionNamespace, region));
 
     /// <summary>
-    /// Publishes to the warehouse stream through this silo's <see cref="LiveEventPublisher"/> (batched; the caller does
-    /// not wait for the stream). The state change has already been stored, so a lost live event only costs a map a
-    /// resync; it is logged, not thrown. Once this silo is shutting down nothing is published: the stream's queue may
-    /// have nowhere left to live, and Orleans would log an error and retry placement for each event.
+    /// Publishes to the warehouse stream. The state change has already been stored, so a lost live event only
+    /// costs a map a resync; it is logged, not thrown. Once this silo is shutting down nothing is published: the
+    /// stream's queue may have nowhere left to live, and Orleans would log an error and retry placement for each event.
     /// </summary>
     public static async Task PublishLiveAsync(this Grain grain, LiveEvent evt, ILogger logger)
     {
@@ -38,7 +36,7 @@ public static partial class LiveStreamExtensions
 
         try
         {
-            await grain.GrainContext.ActivationServices.GetRequiredService<LiveEventPublisher>().PublishAsync(evt);
+            await grain.GetStreamProvider(LiveStreams.Provider).WarehouseStream(evt.Warehouse).OnNextAsync(evt);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -62,20 +60,6 @@ public static partial class LiveStreamExtensions
         LogNotPublished(logger, ex, evt.GetType().Name, evt.Warehouse);
     }
 
-    /// <summary>A batch of <see cref="LiveEventPublisher"/> failed: counted per event, logged once.</summary>
-    internal static void OnBatchPublishFailed(string warehouse, int count, ILogger logger, Exception ex, bool siloStopping)
-    {
-        PublishFailures.Add(count, new KeyValuePair<string, object?>("reason", siloStopping ? "silo-stopping" : "error"));
-        if (siloStopping)
-        {
-            LogBatchDroppedWhileStopping(logger, count, warehouse, ex.Message);
-        }
-        else
-        {
-            LogBatchNotPublished(logger, ex, count, warehouse);
-        }
-    }
-
     private static void DroppedWhileStopping(LiveEvent evt, ILogger logger, string reason)
     {
         PublishFailures.Add(1, new KeyValuePair<string, object?>("reason", "silo-stopping"));
@@ -84,12 +68,6 @@ public static partial class LiveStreamExtensions
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live event {EventType} for warehouse {Warehouse} was not published")]
     private static partial void LogNotPublished(ILogger logger, Exception ex, string eventType, string warehouse);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} live events for warehouse {Warehouse} were not published")]
-    private static partial void LogBatchNotPublished(ILogger logger, Exception ex, int count, string warehouse);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} live events for warehouse {Warehouse} dropped: this silo is shutting down ({Reason})")]
-    private static partial void LogBatchDroppedWhileStopping(ILogger logger, int count, string warehouse, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Live event {EventType} for warehouse {Warehouse} dropped: this silo is shutting down ({Reason})")]
     private static partial void LogDroppedWhileStopping(ILogger logger, string eventType, string warehouse, string reason);

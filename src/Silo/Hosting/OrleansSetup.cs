@@ -8,7 +8,6 @@ using Orleans.Storage;
 using Tracking.Silo.Live;
 using Tracking.Silo.Storage.GrainState;
 using Tracking.Grains.Interfaces.Live;
-using Tracking.Grains.Live;
 
 namespace Tracking.Silo.Hosting;
 
@@ -81,8 +80,6 @@ public static class OrleansSetup
         // a timer poll per queue per millisecond (Tracking:Streams, docs/decisions/0010). Handing a subscriber up to 100
         // queued events per call (default 1) keeps a busy warehouse's stream from queueing up behind one delivery call
         // per event (docs/decisions/0005).
-        // Grains publish live events through this silo's batching publisher (docs/decisions/0015).
-        silo.Services.AddSingleton<LiveEventPublisher>();
         var streams = new SiloRecoverableStreamConfigurator(
             LiveStreams.Provider,
             configure => silo.ConfigureServices(configure),
