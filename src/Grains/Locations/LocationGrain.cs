@@ -48,6 +48,7 @@ public sealed partial class LocationGrain(
         if (stored is not null)
         {
             Load(stored.Items, stored.Reservations, stored.Version);
+            _unsaved.Loaded(_items.Keys);
         }
 
         // Contents stored by an earlier version as one grain-state payload: moved to the rows once, then cleared.
@@ -223,6 +224,7 @@ public sealed partial class LocationGrain(
         try
         {
             await store.WriteAsync(LocationId, change, cancellationToken);
+            _unsaved.Stored(change);
             _savedAt = DateTimeOffset.UtcNow;
             if (_legacyToClear)
             {

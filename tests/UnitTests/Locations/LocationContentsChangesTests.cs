@@ -23,9 +23,10 @@ public sealed class LocationContentsChangesTests
     [Fact]
     public void A_change_set_holds_the_items_that_changed_as_they_are_now_and_the_ones_that_left()
     {
-        Place("A", ItemStatus.Received);
-        Place("B", ItemStatus.Received);
+        _items["B"] = Item("B", ItemStatus.Received);
         _items["UNTOUCHED"] = Item("UNTOUCHED", ItemStatus.Received);
+        _changes.Loaded(["B", "UNTOUCHED"]);
+        Place("A", ItemStatus.Received);
         Place("A", ItemStatus.Graded);
         _changes.Item("B");
         _items.Remove("B");
@@ -55,7 +56,7 @@ public sealed class LocationContentsChangesTests
     }
 
     [Fact]
-    public void An_item_placed_and_removed_before_a_write_is_only_removed()
+    public void An_item_that_came_and_went_between_two_writes_costs_no_row()
     {
         Place("A", ItemStatus.Received);
         _items.Remove("A");
@@ -63,6 +64,35 @@ public sealed class LocationContentsChangesTests
         var change = _changes.Take(_items, [], 1);
 
         Assert.Empty(change.Placed);
+        Assert.Empty(change.Removed);
+    }
+
+    [Fact]
+    public void An_item_the_rows_hold_is_removed_from_them_when_it_leaves()
+    {
+        _items["LOADED"] = Item("LOADED", ItemStatus.Received);
+        _changes.Loaded(["LOADED"]);
+        Place("A", ItemStatus.Received);
+        _changes.Stored(_changes.Take(_items, [], 1));
+
+        _items.Remove("LOADED");
+        _changes.Item("LOADED");
+        _items.Remove("A");
+        _changes.Item("A");
+        var change = _changes.Take(_items, [], 2);
+
+        Assert.Equal(["A", "LOADED"], change.Removed.Order());
+    }
+
+    [Fact]
+    public void An_item_of_a_failed_write_counts_as_stored_since_the_write_may_have_committed()
+    {
+        Place("A", ItemStatus.Received);
+        _changes.Failed(_changes.Take(_items, [], 1));
+
+        _items.Remove("A");
+        var change = _changes.Take(_items, [], 2);
+
         Assert.Equal(["A"], change.Removed);
     }
 
