@@ -109,7 +109,6 @@ public sealed class MemoryScenario : IScenario
         return (before, process.ResidentBytes());
     }
 
-    /// <summary>The registered ids share a prefix made by <see cref="DurableEventsScenario.RegisterAsync"/>; read it back from the journal.</summary>
     /// <summary>
     /// Deactivates the registration's activations and waits until they are gone (down to <paramref name="target"/>).
     /// Orleans' collection returns before a million deactivations have finished, and the call itself can time out on a
@@ -171,6 +170,7 @@ public sealed class MemoryScenario : IScenario
         return last;
     }
 
+    /// <summary>The registered ids share a prefix made by <see cref="DurableEventsScenario.RegisterAsync"/>; read it back from the journal.</summary>
     private static async Task<string> FirstPrefixAsync(BenchDatabase db)
     {
         await using var connection = new Npgsql.NpgsqlConnection(db.ConnectionString);

@@ -23,7 +23,4 @@ public sealed record StoredLocationContents(IReadOnlyList<LocationItem> Items, I
 /// What changed since the last write. <paramref name="Placed"/> and <paramref name="Removed"/> never name the same item;
 /// the reservations (few, short-lived) and the version are written whole.
 /// </summary>
-public sealed record LocationContentsChange(IReadOnlyList<LocationItem> Placed, IReadOnlyList<string> Removed, IReadOnlyList<string> Reservations, long Version)
-{
-    public bool HasItems => Placed.Count > 0 || Removed.Count > 0;
-}
+public sealed record LocationContentsChange(IReadOnlyList<LocationItem> Placed, IReadOnlyList<string> Removed, IReadOnlyList<string> Reservations, long Version);

@@ -17,9 +17,6 @@ public sealed class LocationContentsChanges
     /// <summary>Whether anything is waiting to be stored.</summary>
     public bool Pending => _header || _items.Count > 0;
 
-    /// <summary>Items waiting to be stored.</summary>
-    public int PendingItems => _items.Count;
-
     /// <summary>An item was placed, updated or removed.</summary>
     public void Item(string itemId) => _items.Add(itemId);
 

@@ -51,7 +51,8 @@ public sealed partial class LocationGrain(
             _unsaved.Loaded(_items.Keys);
         }
 
-        // Contents stored by an earlier version as one grain-state payload: moved to the rows once, then cleared.
+        // Contents stored by an earlier version as one grain-state payload: moved to the rows once (unless rows already
+        // exist: a stop came between the move and the clear), then cleared by the next write.
         var old = legacy.State;
         if (old.Items.Count > 0 || old.Reservations.Count > 0)
         {
@@ -62,10 +63,9 @@ public sealed partial class LocationGrain(
                 {
                     _unsaved.Item(id);
                 }
-
-                _unsaved.Header();
             }
 
+            _unsaved.Header();
             _legacyToClear = true;
         }
 

@@ -94,6 +94,29 @@ public sealed class LocationContentsTests : IAsyncLifetime
         Assert.Equal(["RESERVED-OLD"], (await _db.ScalarAsync<string[]>($"SELECT reservations FROM location_contents WHERE location_id = '{Location}'"))!);
     }
 
+    [Fact]
+    public async Task An_old_payload_left_beside_existing_rows_is_ignored_and_cleared()
+    {
+        await using var host = await StartAsync();
+        var location = host.Grains.GetGrain<ILocationGrain>(Location);
+        var storage = host.Services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        await _db.ExecuteAsync($"INSERT INTO location_contents (location_id, version) VALUES ('{Location}', 7)");
+        await _db.ExecuteAsync($"INSERT INTO location_items (location_id, item_id, status, priority, unexpected) VALUES ('{Location}', '{ItemId(3)}', 'Received', 0, false)");
+        var payload = new LocationState { Version = 5 };
+        payload.Items[ItemId(1)] = Item(1, ItemStatus.Received);
+        await storage.WriteStateAsync("location", location.GetGrainId(), new GrainState<LocationState>(payload));
+
+        var contents = await location.GetContentsAsync();
+
+        Assert.Equal([ItemId(3)], contents.Items);
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            var left = new GrainState<LocationState>(new LocationState());
+            await storage.ReadStateAsync("location", location.GetGrainId(), left);
+            return left.State is null || left.State.Items.Count == 0;
+        }));
+    }
+
     private Task<TrackingHost> StartAsync()
     {
         var settings = LifecycleHostFixture.Settings(_db.ConnectionString);

@@ -17,7 +17,10 @@ public sealed class LocationContentsChangesTests
         _changes.Header();
 
         Assert.True(_changes.Pending);
-        Assert.Equal(0, _changes.PendingItems);
+        var change = _changes.Take(_items, ["R-1"], 3);
+        Assert.Empty(change.Placed);
+        Assert.Empty(change.Removed);
+        Assert.Equal(["R-1"], change.Reservations);
     }
 
     [Fact]
