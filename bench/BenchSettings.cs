@@ -52,6 +52,12 @@ public sealed record BenchSettings
 
     public int PlannerScenarios { get; init; } = 20;
 
+    /// <summary>
+    /// Run the ceiling's and the ingest scenario's simulated devices in the benchmark's own process instead of a process of
+    /// their own (the default since 2026-12-02; earlier figures in docs/benchmarks.md were measured in-process).
+    /// </summary>
+    public bool PublishersInProcess { get; init; }
+
     public bool Runs(string scenario) => Scenarios.Count == 0 || Scenarios.Contains(scenario);
 
     /// <summary>The sizes --quick uses: everything small and short, correctness still checked.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Tracking.Bench;
+using Tracking.Bench.Infrastructure;
 
 var quick = new Option<bool>("--quick") { Description = "Smoke-test sizes (< 2 min): checks correctness (nothing lost), figures are not meaningful." };
 var scenarios = new Option<string[]>("--scenarios") { Description = "Run only these: ceiling ingest latency durable memory baseline coldstart planner.", AllowMultipleArgumentsPerToken = true };
@@ -13,11 +14,20 @@ var registered = new Option<int?>("--memory-registered") { Description = "Items 
 var active = new Option<int?>("--memory-active") { Description = "Items of those activated (default 100,000)." };
 var output = new Option<FileInfo?>("--output") { Description = "Also write the results as Markdown to this file." };
 var silo = new Option<string?>("--silo") { Description = "Path of the Silo executable's Tracking.Silo.dll for the cold-start scenario." };
+var inProcess = new Option<bool>("--publishers-in-process") { Description = "Simulate the ceiling's and ingest's devices in this process (as before 2026-12-02) instead of a process of their own." };
 
 var root = new RootCommand("Tracking benchmarks against the real stack on 127.0.0.1 (Mosquitto, PostgreSQL, in-process silos).")
 {
-    quick, scenarios, seconds, pg, mqttPort, rates, flush, registered, active, output, silo,
+    quick, scenarios, seconds, pg, mqttPort, rates, flush, registered, active, output, silo, inProcess,
 };
+
+// The child side of PublisherProcess: not for people to run.
+var workerHost = new Option<string>("--host") { DefaultValueFactory = _ => "127.0.0.1" };
+var workerPort = new Option<int>("--port") { Required = true };
+var worker = new Command(PublisherWorker.Command, "Simulated devices driven over standard input by the ceiling and ingest scenarios.") { workerHost, workerPort };
+worker.Hidden = true;
+worker.SetAction((parse, _) => PublisherWorker.RunAsync(parse.GetValue(workerHost)!, parse.GetValue(workerPort), Console.In, Console.Out));
+root.Add(worker);
 
 root.SetAction(async (parse, _) =>
 {
@@ -28,6 +38,7 @@ root.SetAction(async (parse, _) =>
         MqttPort = parse.GetValue(mqttPort) ?? int.Parse(Environment.GetEnvironmentVariable("TRACKING_TEST_MQTT_PORT") ?? "1883", CultureInfo.InvariantCulture),
         Scenarios = new HashSet<string>(parse.GetValue(scenarios) ?? [], StringComparer.OrdinalIgnoreCase),
         SiloAssembly = parse.GetValue(silo),
+        PublishersInProcess = parse.GetValue(inProcess),
     };
     if (parse.GetValue(quick))
     {

@@ -25,7 +25,7 @@ public sealed class CeilingScenario : IScenario
         await using var silo = await BenchSilo.StartAsync(s, postgres: null);
         await using var subscriber = await CeilingSubscriber.StartAsync(s.MqttHost, s.MqttPort, silo.Grains);
         var readers = context.Site.Warehouses.SelectMany(w => w.Layout.Readers).Select(r => r.ReaderId).ToList();
-        await using var publishers = await DevicePublishers.ConnectAsync(s.MqttHost, s.MqttPort, readers);
+        await using var publishers = await DevicePublishers.ForScenarioAsync(s, readers);
 
         // Warm-up, not measured: connections, grain activations, JIT-optimised hot paths. About as long as the ingest
         // scenario's warm-up, so that the two figures compared in issue 7's target are measured alike.
@@ -51,18 +51,19 @@ public sealed class CeilingScenario : IScenario
         result.Row("messages/s of each run", string.Join(" / ", rates.Select(r => r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))), "");
         result.Row("messages lost", lost, "0");
         result.Check(lost == 0, $"{lost} acknowledged messages never reached the grain");
-        result.Note($"{readers.Count} publishing connections (one per reader of the sample site), up to 200 QoS 1 publishes in flight each, " +
+        result.Note($"{readers.Count} publishing connections (one per reader of the sample site, {publishers.Describe}), up to 200 QoS 1 publishes in flight each, " +
             "one subscriber connection (receive maximum 1000) handing off to a bounded channel, one grain call per message.");
         result.Note($"Garbage collection during each measured run (compare with the ingest scenario's): {string.Join("; ", runs.Select(r => r.Collections))}.");
         return result;
 
         async Task<(PublishOutcome Outcome, long Landed, double Seconds, string Collections)> RunOnceAsync(List<OutgoingMessage> messages, double rate, TimeSpan limit)
         {
+            await publishers.LoadAsync(messages);
             var before = NoopGrain.Accepted;
             Heap.Settle();
             var gc = GcPauses.Start();
             var clock = Stopwatch.StartNew();
-            var outcome = await publishers.RunAsync(messages, rate, limit);
+            var outcome = await publishers.RunLoadedAsync(rate, limit);
             var (landed, lastChange) = await Drain.UntilAsync(() => NoopGrain.Accepted - before, outcome.Acked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
             var collections = gc.Stop();
             context.Say($"ceiling: {landed / Math.Max(lastChange.TotalSeconds, 0.001):N0} msgs/s; {collections}");

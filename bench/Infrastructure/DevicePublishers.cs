@@ -11,11 +11,12 @@ namespace Tracking.Bench.Infrastructure;
 /// (as a reader's firmware would pipeline), paced to a target rate or as fast as the broker acknowledges.
 /// A device's messages go out in order on its own connection.
 /// </summary>
-public sealed class DevicePublishers : IAsyncDisposable
+public sealed class DevicePublishers : IDevicePublishers
 {
     private const int InFlightPerDevice = 200;
 
     private readonly Dictionary<string, (IMqttClient Client, SemaphoreSlim InFlight)> _devices;
+    private IReadOnlyList<OutgoingMessage> _loaded = [];
 
     private DevicePublishers(Dictionary<string, (IMqttClient, SemaphoreSlim)> devices) => _devices = devices;
 
@@ -40,6 +41,25 @@ public sealed class DevicePublishers : IAsyncDisposable
 
         return new DevicePublishers(connected);
     }
+
+    public string Describe => "in the benchmark's process";
+
+    /// <summary>The simulated devices a throughput scenario uses: in a process of their own unless the settings say otherwise.</summary>
+    public static async Task<IDevicePublishers> ForScenarioAsync(BenchSettings settings, IEnumerable<string> devices)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.PublishersInProcess
+            ? await ConnectAsync(settings.MqttHost, settings.MqttPort, devices)
+            : await PublisherProcess.StartAsync(settings.MqttHost, settings.MqttPort, devices);
+    }
+
+    public Task LoadAsync(IReadOnlyList<OutgoingMessage> messages)
+    {
+        _loaded = messages ?? throw new ArgumentNullException(nameof(messages));
+        return Task.CompletedTask;
+    }
+
+    public Task<PublishOutcome> RunLoadedAsync(double perSecond, TimeSpan limit) => RunAsync(_loaded, perSecond, limit);
 
     /// <summary>
     /// Publishes <paramref name="messages"/> in order at <paramref name="perSecond"/> messages per second (0 = as fast as

@@ -45,7 +45,7 @@ public sealed class IngestScenario : IScenario
         await RmaSeeder.SeedAsync(silo.Grains, batched.TagWarehouse);
         await RmaSeeder.SeedAsync(silo.Grains, warmUp.TagWarehouse);
 
-        await using var publishers = await DevicePublishers.ConnectAsync(s.MqttHost, s.MqttPort, single.Readers.Select(r => r.ReaderId));
+        await using var publishers = await DevicePublishers.ForScenarioAsync(s, single.Readers.Select(r => r.ReaderId));
         var ceiling = context.Report?.Find("ceiling")?.Figures.GetValueOrDefault("msgs_per_s");
 
         await RunAsync(context, silo, publishers, warmUp, 1);
@@ -79,7 +79,7 @@ public sealed class IngestScenario : IScenario
 
         result.Note($"Garbage collection during each single-read run: {string.Join("; ", ones.Select(r => r.Collections))}; with arrays: {many.Collections}. A collection pauses the silo, the bridge and the publishers at once.");
         result.Note($"Measured after a warm-up stream of {warmUp.Tags.Count:N0} other tags (single reads, same silo; the ceiling warms up likewise), so that the hot paths run JIT-optimised code as in a long-running silo.");
-        result.Note("The publishers run in the same process and on the same 2 cores as Mosquitto, the silo and PostgreSQL.");
+        result.Note($"The publishers run {publishers.Describe}, on the same 2 cores as Mosquitto, the silo and PostgreSQL.");
         return result;
 
         void Row(IngestRun run, string name, string target)
@@ -90,9 +90,10 @@ public sealed class IngestScenario : IScenario
         }
     }
 
-    private static async Task<IngestRun> RunAsync(BenchContext context, BenchSilo silo, DevicePublishers publishers, RfidStream stream, int readsPerMessage)
+    private static async Task<IngestRun> RunAsync(BenchContext context, BenchSilo silo, IDevicePublishers publishers, RfidStream stream, int readsPerMessage)
     {
         var messages = stream.ToMessages(silo.RfidTopicPrefix, readsPerMessage);
+        await publishers.LoadAsync(messages);
         var before = await TotalReadsAsync(silo, stream);
         using var metrics = new TrackingMetrics();
         context.Say($"ingest: publishing {stream.Reads.Count:N0} reads in {messages.Count:N0} messages ({readsPerMessage} per message)");
@@ -100,7 +101,7 @@ public sealed class IngestScenario : IScenario
         var gc = GcPauses.Start();
         using var pool = ThreadPoolWatch.Start();
         var clock = Stopwatch.StartNew();
-        var outcome = await publishers.RunAsync(messages, 0, TimeSpan.FromSeconds(context.Settings.Seconds * 3));
+        var outcome = await publishers.RunLoadedAsync(0, TimeSpan.FromSeconds(context.Settings.Seconds * 3));
         var (_, readsDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.rfid.reads"), outcome.ReadsAcked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
 
         // Every tag that passed a gate changes its item once per gate (Received, then InspectionStarted).

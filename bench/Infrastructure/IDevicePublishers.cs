@@ -1,0 +1,16 @@
+namespace Tracking.Bench.Infrastructure;
+
+/// <summary>
+/// Simulated devices that publish a prepared list of messages. Loading comes before the measured clock starts, so a
+/// publisher in another process is not charged for receiving its messages.
+/// </summary>
+public interface IDevicePublishers : IAsyncDisposable
+{
+    /// <summary>Where the devices run, for the report.</summary>
+    string Describe { get; }
+
+    Task LoadAsync(IReadOnlyList<OutgoingMessage> messages);
+
+    /// <summary>Publishes the loaded messages in order (0 messages/s = as fast as acknowledgements allow), stopping early at <paramref name="limit"/>.</summary>
+    Task<PublishOutcome> RunLoadedAsync(double perSecond, TimeSpan limit);
+}
