@@ -6,6 +6,7 @@
 #   bench/run.sh --quick                          # smoke sizes, under 2 minutes
 #   bench/run.sh --scenarios ingest baseline      # some scenarios only
 #   bench/run.sh --output docs/benchmarks-run.md  # also write the Markdown tables to a file
+#   bench/run.sh --publishers-in-process          # simulated devices inside the benchmark's process (before 2026-12-02)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 infra=$(mktemp -d /tmp/tracking-bench.XXXXXX)
