@@ -53,8 +53,8 @@ public sealed record BenchSettings
     public int PlannerScenarios { get; init; } = 20;
 
     /// <summary>
-    /// Run the ceiling's and the ingest scenario's simulated devices in the benchmark's own process instead of a process of
-    /// their own (the default since 2026-12-02; earlier figures in docs/benchmarks.md were measured in-process).
+    /// Run the simulated devices of the ceiling, ingest and latency scenarios in the benchmark's own process instead of a
+    /// process of their own (the default since 2026-12-02; earlier figures in docs/benchmarks.md were measured in-process).
     /// </summary>
     public bool PublishersInProcess { get; init; }
 

@@ -14,7 +14,7 @@ var registered = new Option<int?>("--memory-registered") { Description = "Items 
 var active = new Option<int?>("--memory-active") { Description = "Items of those activated (default 100,000)." };
 var output = new Option<FileInfo?>("--output") { Description = "Also write the results as Markdown to this file." };
 var silo = new Option<string?>("--silo") { Description = "Path of the Silo executable's Tracking.Silo.dll for the cold-start scenario." };
-var inProcess = new Option<bool>("--publishers-in-process") { Description = "Simulate the ceiling's and ingest's devices in this process (as before 2026-12-02) instead of a process of their own." };
+var inProcess = new Option<bool>("--publishers-in-process") { Description = "Simulate the devices of the ceiling, ingest and latency scenarios in this process (as before 2026-12-02) instead of a process of their own." };
 
 var root = new RootCommand("Tracking benchmarks against the real stack on 127.0.0.1 (Mosquitto, PostgreSQL, in-process silos).")
 {
@@ -24,7 +24,7 @@ var root = new RootCommand("Tracking benchmarks against the real stack on 127.0.
 // The child side of PublisherProcess: not for people to run.
 var workerHost = new Option<string>("--host") { DefaultValueFactory = _ => "127.0.0.1" };
 var workerPort = new Option<int>("--port") { Required = true };
-var worker = new Command(PublisherWorker.Command, "Simulated devices driven over standard input by the ceiling and ingest scenarios.") { workerHost, workerPort };
+var worker = new Command(PublisherWorker.Command, "Simulated devices driven over standard input by the ceiling, ingest and latency scenarios.") { workerHost, workerPort };
 worker.Hidden = true;
 worker.SetAction((parse, _) => PublisherWorker.RunAsync(parse.GetValue(workerHost)!, parse.GetValue(workerPort), Console.In, Console.Out));
 root.Add(worker);

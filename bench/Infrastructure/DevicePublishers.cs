@@ -44,7 +44,7 @@ public sealed class DevicePublishers : IDevicePublishers
 
     public string Describe => "in the benchmark's process";
 
-    /// <summary>The simulated devices a throughput scenario uses: in a process of their own unless the settings say otherwise.</summary>
+    /// <summary>The simulated devices a scenario uses: in a process of their own unless the settings say otherwise.</summary>
     public static async Task<IDevicePublishers> ForScenarioAsync(BenchSettings settings, IEnumerable<string> devices)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -61,12 +61,19 @@ public sealed class DevicePublishers : IDevicePublishers
 
     public Task<PublishOutcome> RunLoadedAsync(double perSecond, TimeSpan limit) => RunAsync(_loaded, perSecond, limit);
 
+    public async Task<(PublishOutcome Outcome, long[] PublishedAt)> RunLoadedTimedAsync(double perSecond, TimeSpan limit)
+    {
+        var publishedAt = new long[_loaded.Count];
+        var outcome = await RunAsync(_loaded, perSecond, limit, (i, at) => publishedAt[i] = at);
+        return (outcome, publishedAt);
+    }
+
     /// <summary>
     /// Publishes <paramref name="messages"/> in order at <paramref name="perSecond"/> messages per second (0 = as fast as
-    /// acknowledgements allow), stopping early at <paramref name="limit"/>. <paramref name="onPublish"/> sees each message
-    /// with its <see cref="Stopwatch"/> timestamp just before it is handed to the client.
+    /// acknowledgements allow), stopping early at <paramref name="limit"/>. <paramref name="onPublish"/> sees each message's
+    /// index with its <see cref="Stopwatch"/> timestamp just before it is handed to the client.
     /// </summary>
-    public async Task<PublishOutcome> RunAsync(IReadOnlyList<OutgoingMessage> messages, double perSecond, TimeSpan limit, Action<OutgoingMessage, long>? onPublish = null)
+    public async Task<PublishOutcome> RunAsync(IReadOnlyList<OutgoingMessage> messages, double perSecond, TimeSpan limit, Action<int, long>? onPublish = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         long acked = 0, failed = 0, reads = 0, sent = 0;
@@ -88,7 +95,7 @@ public sealed class DevicePublishers : IDevicePublishers
             var message = messages[i];
             var (client, inFlight) = _devices[message.Device];
             await inFlight.WaitAsync();
-            onPublish?.Invoke(message, Stopwatch.GetTimestamp());
+            onPublish?.Invoke(i, Stopwatch.GetTimestamp());
             sent++;
             _ = PublishOneAsync(client, inFlight, message);
         }

@@ -13,4 +13,11 @@ public interface IDevicePublishers : IAsyncDisposable
 
     /// <summary>Publishes the loaded messages in order (0 messages/s = as fast as acknowledgements allow), stopping early at <paramref name="limit"/>.</summary>
     Task<PublishOutcome> RunLoadedAsync(double perSecond, TimeSpan limit);
+
+    /// <summary>
+    /// As <see cref="RunLoadedAsync(double, TimeSpan)"/>, and gives back each loaded message's <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp taken just before it went to its MQTT client (0 for one never sent). Stopwatch timestamps are the
+    /// machine's monotonic clock, so they compare across processes.
+    /// </summary>
+    Task<(PublishOutcome Outcome, long[] PublishedAt)> RunLoadedTimedAsync(double perSecond, TimeSpan limit);
 }

@@ -18,6 +18,29 @@ public static class MessageFile
         }
     }
 
+    public static void WriteTimestamps(string path, long[] timestamps)
+    {
+        ArgumentNullException.ThrowIfNull(timestamps);
+        using var writer = new BinaryWriter(new BufferedStream(File.Create(path), 1 << 20));
+        writer.Write(timestamps.Length);
+        foreach (var timestamp in timestamps)
+        {
+            writer.Write(timestamp);
+        }
+    }
+
+    public static long[] ReadTimestamps(string path)
+    {
+        using var reader = new BinaryReader(new BufferedStream(File.OpenRead(path), 1 << 20));
+        var timestamps = new long[reader.ReadInt32()];
+        for (var i = 0; i < timestamps.Length; i++)
+        {
+            timestamps[i] = reader.ReadInt64();
+        }
+
+        return timestamps;
+    }
+
     public static List<OutgoingMessage> Read(string path)
     {
         using var reader = new BinaryReader(new BufferedStream(File.OpenRead(path), 1 << 20));

@@ -71,10 +71,22 @@ public sealed class PublisherProcess : IDevicePublishers
     public async Task<PublishOutcome> RunLoadedAsync(double perSecond, TimeSpan limit)
     {
         await SendAsync(string.Create(CultureInfo.InvariantCulture, $"run {perSecond:R} {limit.TotalSeconds:R}"));
-        // The run stops publishing at the limit, then waits for the acknowledgements still outstanding.
-        var done = (await ExpectAsync("done", limit + TimeSpan.FromMinutes(2))).Split(' ');
-        long At(int i) => long.Parse(done[i], CultureInfo.InvariantCulture);
-        return new PublishOutcome(At(1), At(2), At(3), At(4), TimeSpan.FromTicks(At(5)));
+        return await DoneAsync(limit);
+    }
+
+    public async Task<(PublishOutcome Outcome, long[] PublishedAt)> RunLoadedTimedAsync(double perSecond, TimeSpan limit)
+    {
+        var times = _file + ".times";
+        try
+        {
+            await SendAsync(string.Create(CultureInfo.InvariantCulture, $"run-timed {perSecond:R} {limit.TotalSeconds:R} {times}"));
+            var outcome = await DoneAsync(limit);
+            return (outcome, MessageFile.ReadTimestamps(times));
+        }
+        finally
+        {
+            File.Delete(times);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -119,6 +131,14 @@ public sealed class PublisherProcess : IDevicePublishers
         }
 
         throw new FileNotFoundException($"Build bench/Bench.csproj ({configuration}) first: the publisher process runs its Tracking.Bench.dll.");
+    }
+
+    private async Task<PublishOutcome> DoneAsync(TimeSpan limit)
+    {
+        // The run stops publishing at the limit, then waits for the acknowledgements still outstanding.
+        var done = (await ExpectAsync("done", limit + TimeSpan.FromMinutes(2))).Split(' ');
+        long At(int i) => long.Parse(done[i], CultureInfo.InvariantCulture);
+        return new PublishOutcome(At(1), At(2), At(3), At(4), TimeSpan.FromTicks(At(5)));
     }
 
     private async Task SendAsync(string line)

@@ -4,7 +4,7 @@ namespace Tracking.Bench.Infrastructure;
 
 /// <summary>
 /// The child side of <see cref="PublisherProcess"/>: connects one MQTT client per device, then obeys one command per
-/// line on standard input (<c>load FILE</c>, <c>run RATE SECONDS</c>, <c>quit</c>) and answers each on standard output.
+/// line on standard input (<c>load FILE</c>, <c>run RATE SECONDS</c>, <c>run-timed RATE SECONDS TIMESFILE</c>, <c>quit</c>) and answers each on standard output.
 /// </summary>
 public static class PublisherWorker
 {
@@ -28,8 +28,12 @@ public static class PublisherWorker
                     await AnswerAsync($"loaded {messages.Count}");
                     break;
                 case ["run", var rate, var seconds]:
-                    var outcome = await publishers.RunLoadedAsync(double.Parse(rate, CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)));
-                    await AnswerAsync(string.Create(CultureInfo.InvariantCulture, $"done {outcome.Messages} {outcome.Acked} {outcome.Failed} {outcome.ReadsAcked} {outcome.Elapsed.Ticks}"));
+                    await AnswerAsync(Done(await publishers.RunLoadedAsync(Number(rate), TimeSpan.FromSeconds(Number(seconds)))));
+                    break;
+                case ["run-timed", var rate, var seconds, var timesPath]:
+                    var (outcome, publishedAt) = await publishers.RunLoadedTimedAsync(Number(rate), TimeSpan.FromSeconds(Number(seconds)));
+                    MessageFile.WriteTimestamps(timesPath, publishedAt);
+                    await AnswerAsync(Done(outcome));
                     break;
                 case ["quit"]:
                     return 0;
@@ -40,6 +44,11 @@ public static class PublisherWorker
         }
 
         return 0;
+
+        static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
+        static string Done(PublishOutcome outcome) =>
+            string.Create(CultureInfo.InvariantCulture, $"done {outcome.Messages} {outcome.Acked} {outcome.Failed} {outcome.ReadsAcked} {outcome.Elapsed.Ticks}");
 
         async Task AnswerAsync(string answer)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using HdrHistogram;
@@ -11,12 +10,15 @@ namespace Tracking.Bench.Latency;
 
 /// <summary>
 /// SignalR clients of <c>/hubs/live</c>, each watching every warehouse the benchmark times. Every item move in a delta whose item the benchmark
-/// published is timed against its publish timestamp (once per client), in microseconds.
+/// publishes is recorded once per client with its arrival time; <see cref="Time"/> then times each against its publish
+/// timestamp, in microseconds. Timing afterwards lets the devices publish from another process, whose timestamps
+/// arrive when the run is over.
 /// </summary>
 public sealed class LatencyClients : IAsyncDisposable
 {
     private readonly List<HubConnection> _connections = [];
-    private readonly ConcurrentDictionary<string, long> _published;
+    private readonly IReadOnlySet<string> _timed;
+    private readonly List<Delivery>[] _deliveries;
     private readonly LongConcurrentHistogram _histogram = new(1, 60_000_000, 3);
     // Per client, the items already timed (a move can come again in a resync). Sets, not a concurrent dictionary of
     // (client, item): one node object per entry was garbage the silo in this process had to collect.
@@ -30,11 +32,13 @@ public sealed class LatencyClients : IAsyncDisposable
     private readonly DateTimeOffset _wallBase = DateTimeOffset.UtcNow;
     private readonly long _tickBase = Stopwatch.GetTimestamp();
     private long _deltas;
+    private long _samples;
 
-    private LatencyClients(ConcurrentDictionary<string, long> published, int count)
+    private LatencyClients(IReadOnlySet<string> timed, int count)
     {
-        _published = published;
+        _timed = timed;
         _seen = [.. Enumerable.Range(0, count).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
+        _deliveries = [.. Enumerable.Range(0, count).Select(_ => new List<Delivery>())];
     }
 
     public HistogramBase Histogram => _histogram;
@@ -50,11 +54,12 @@ public sealed class LatencyClients : IAsyncDisposable
 
     public long Deltas => Interlocked.Read(ref _deltas);
 
-    public long Samples => _histogram.TotalCount;
+    /// <summary>First deliveries of timed items so far, over all clients.</summary>
+    public long Samples => Interlocked.Read(ref _samples);
 
-    public static async Task<LatencyClients> ConnectAsync(Uri baseAddress, IReadOnlyCollection<string> warehouses, int count, ConcurrentDictionary<string, long> published)
+    public static async Task<LatencyClients> ConnectAsync(Uri baseAddress, IReadOnlyCollection<string> warehouses, int count, IReadOnlySet<string> timed)
     {
-        var clients = new LatencyClients(published, count);
+        var clients = new LatencyClients(timed, count);
         for (var i = 0; i < count; i++)
         {
             var client = i;
@@ -83,12 +88,29 @@ public sealed class LatencyClients : IAsyncDisposable
         }
     }
 
-    private bool FirstTime(int client, string itemId)
+    /// <summary>Times every recorded delivery against its item's publish timestamp (items never published are left out).</summary>
+    public void Time(IReadOnlyDictionary<string, long> publishedAt)
     {
-        var seen = _seen[client];
-        lock (seen)
+        ArgumentNullException.ThrowIfNull(publishedAt);
+        for (var client = 0; client < _deliveries.Length; client++)
         {
-            return seen.Add(itemId);
+            foreach (var delivery in _deliveries[client])
+            {
+                if (!publishedAt.TryGetValue(delivery.ItemId, out var at) || at == 0)
+                {
+                    continue;
+                }
+
+                _histogram.RecordValue(Micros(Stopwatch.GetElapsedTime(at, delivery.ReceivedAt)));
+                if (client == 0)
+                {
+                    var published = _wallBase + Stopwatch.GetElapsedTime(_tickBase, at);
+                    var received = _wallBase + Stopwatch.GetElapsedTime(_tickBase, delivery.ReceivedAt);
+                    _toCommit.RecordValue(Micros(delivery.CommittedAt - published));
+                    _toFlush.RecordValue(Micros(delivery.FlushedAt - delivery.CommittedAt));
+                    _toClient.RecordValue(Micros(received - delivery.FlushedAt));
+                }
+            }
         }
     }
 
@@ -98,20 +120,21 @@ public sealed class LatencyClients : IAsyncDisposable
     {
         var now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _deltas);
-        foreach (var move in delta.Moves)
+        var seen = _seen[client];
+        var deliveries = _deliveries[client];
+        lock (seen)
         {
-            if (_published.TryGetValue(move.ItemId, out var at) && FirstTime(client, move.ItemId))
+            foreach (var move in delta.Moves)
             {
-                _histogram.RecordValue(Micros(Stopwatch.GetElapsedTime(at, now)));
-                if (client == 0)
+                // A move can come again in a resync: only its first delivery to each client counts.
+                if (_timed.Contains(move.ItemId) && seen.Add(move.ItemId))
                 {
-                    var published = _wallBase + Stopwatch.GetElapsedTime(_tickBase, at);
-                    var received = _wallBase + Stopwatch.GetElapsedTime(_tickBase, now);
-                    _toCommit.RecordValue(Micros(move.At - published));
-                    _toFlush.RecordValue(Micros(delta.At - move.At));
-                    _toClient.RecordValue(Micros(received - delta.At));
+                    deliveries.Add(new Delivery(move.ItemId, now, move.At, delta.At));
+                    Interlocked.Increment(ref _samples);
                 }
             }
         }
     }
+
+    private readonly record struct Delivery(string ItemId, long ReceivedAt, DateTimeOffset CommittedAt, DateTimeOffset FlushedAt);
 }

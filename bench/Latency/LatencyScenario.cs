@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using HdrHistogram;
@@ -48,20 +47,21 @@ public sealed class LatencyScenario : IScenario
                 await RmaSeeder.SeedAsync(silo.Grains, stream.TagWarehouse);
             }
 
-            await using var publishers = await DevicePublishers.ConnectAsync(s.MqttHost, s.MqttPort, streams.SelectMany(x => x.Stream.Readers).Select(r => r.ReaderId).Distinct(StringComparer.Ordinal));
+            await using var publishers = await DevicePublishers.ForScenarioAsync(s, streams.SelectMany(x => x.Stream.Readers).Select(r => r.ReaderId).Distinct(StringComparer.Ordinal));
             foreach (var (run, stream) in streams)
             {
-                var published = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+                var messages = stream.ToMessages(silo.RfidTopicPrefix, 1);
+                await publishers.LoadAsync(messages);
                 var watched = stream.Readers.Select(r => r.Warehouse).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                await using var clients = await LatencyClients.ConnectAsync(silo.BaseAddress, watched, run.Clients, published);
+                await using var clients = await LatencyClients.ConnectAsync(silo.BaseAddress, watched, run.Clients, messages.Select(m => m.Key!).ToHashSet(StringComparer.Ordinal));
                 context.Say($"latency: {run.Rate:N0} msgs/s over {watched.Count} warehouse(s), window {run.Flush} ms, {run.Clients} clients");
                 using var lag = new EventLagListener();
                 var gc = GcPauses.Start();
-                var outcome = await publishers.RunAsync(stream.ToMessages(silo.RfidTopicPrefix, 1), run.Rate, TimeSpan.FromSeconds(seconds * 2),
-                    (m, at) => published[m.Key!] = at);
+                var (outcome, publishedAt) = await publishers.RunLoadedTimedAsync(run.Rate, TimeSpan.FromSeconds(seconds * 2));
                 var clock = Stopwatch.StartNew();
                 await Drain.UntilAsync(() => clients.Samples, outcome.Acked * run.Clients, clock, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
                 var collections = gc.Stop();
+                clients.Time(messages.Select((m, i) => (m.Key!, publishedAt[i])).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal));
                 context.Say($"latency: {run.Rate:N0} msgs/s: {collections}");
                 gcNotes.Add($"{run.Rate:N0} msgs/s, {run.Clients} clients, {run.Flush} ms gap: {collections}");
                 var h = clients.Histogram;
@@ -87,7 +87,8 @@ public sealed class LatencyScenario : IScenario
             "(MQTT, bridge, gate grain, item receipt); to delta = commit → the forwarder flushed the delta (live stream, feed, batching window); " +
             "to client = flush → the client's callback (SignalR). 'stream' (inside 'to delta') = the event's timestamp → this silo's feed received it " +
             "(the silo's tracking.live.event_lag histogram, all events).");
-        result.Note("Garbage collections in this process (silo, publishers and clients) while each level ran and drained; a pause stops every stage at once: " +
+        result.Note($"The devices publish {(s.PublishersInProcess ? "in this process" : "from a process of their own")}. " +
+            "Garbage collections in this process (silo and SignalR clients" + (s.PublishersInProcess ? ", publishers" : "") + ") while each level ran and drained; a pause stops every stage in it at once: " +
             string.Join("; ", gcNotes) + ".");
         return result;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Tracking.Bench.Infrastructure;
 using Tracking.IntegrationTests.Devices;
@@ -38,6 +39,28 @@ public sealed class PublisherProcessTests
             var expected = messages.Where(m => m.Device == $"dev-{device}").Select(m => Encoding.UTF8.GetString(m.Payload));
             Assert.Equal(expected, watcher.ReceivedOn($"{prefix}/dev-{device}"));
         }
+    }
+
+    [Fact]
+    public async Task A_timed_run_gives_each_message_its_publish_time_on_this_process_clock()
+    {
+        var prefix = $"bench-test/{Guid.NewGuid():N}";
+        var messages = Enumerable.Range(0, 200)
+            .Select(i => new OutgoingMessage($"dev-{i % 2}", $"{prefix}/dev-{i % 2}", Encoding.UTF8.GetBytes($"{i}"), Reads: 1))
+            .ToList();
+        await using var publishers = await PublisherProcess.StartAsync("127.0.0.1", TestEnvironment.MqttPort, ["dev-0", "dev-1"]);
+        await publishers.LoadAsync(messages);
+
+        var before = Stopwatch.GetTimestamp();
+        var (outcome, publishedAt) = await publishers.RunLoadedTimedAsync(1000, TimeSpan.FromSeconds(30));
+        var after = Stopwatch.GetTimestamp();
+
+        Assert.Equal(200, outcome.Acked);
+        Assert.Equal(200, publishedAt.Length);
+        Assert.All(publishedAt, at => Assert.InRange(at, before, after));
+        // Paced at 1,000 msgs/s in order: each message leaves no earlier than the one before it.
+        Assert.Equal(publishedAt.Order(), publishedAt);
+        Assert.True(Stopwatch.GetElapsedTime(publishedAt[0], publishedAt[^1]) >= TimeSpan.FromMilliseconds(150), "the pacing was not kept");
     }
 
     [Fact]
