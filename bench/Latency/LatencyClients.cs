@@ -94,21 +94,25 @@ public sealed class LatencyClients : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(publishedAt);
         for (var client = 0; client < _deliveries.Length; client++)
         {
-            foreach (var delivery in _deliveries[client])
+            // A late delta (a resync) may still be adding to this client's list.
+            lock (_seen[client])
             {
-                if (!publishedAt.TryGetValue(delivery.ItemId, out var at) || at == 0)
+                foreach (var delivery in _deliveries[client])
                 {
-                    continue;
-                }
+                    if (!publishedAt.TryGetValue(delivery.ItemId, out var at) || at == 0)
+                    {
+                        continue;
+                    }
 
-                _histogram.RecordValue(Micros(Stopwatch.GetElapsedTime(at, delivery.ReceivedAt)));
-                if (client == 0)
-                {
-                    var published = _wallBase + Stopwatch.GetElapsedTime(_tickBase, at);
-                    var received = _wallBase + Stopwatch.GetElapsedTime(_tickBase, delivery.ReceivedAt);
-                    _toCommit.RecordValue(Micros(delivery.CommittedAt - published));
-                    _toFlush.RecordValue(Micros(delivery.FlushedAt - delivery.CommittedAt));
-                    _toClient.RecordValue(Micros(received - delivery.FlushedAt));
+                    _histogram.RecordValue(Micros(Stopwatch.GetElapsedTime(at, delivery.ReceivedAt)));
+                    if (client == 0)
+                    {
+                        var published = _wallBase + Stopwatch.GetElapsedTime(_tickBase, at);
+                        var received = _wallBase + Stopwatch.GetElapsedTime(_tickBase, delivery.ReceivedAt);
+                        _toCommit.RecordValue(Micros(delivery.CommittedAt - published));
+                        _toFlush.RecordValue(Micros(delivery.FlushedAt - delivery.CommittedAt));
+                        _toClient.RecordValue(Micros(received - delivery.FlushedAt));
+                    }
                 }
             }
         }
