@@ -120,17 +120,10 @@ public sealed class PublisherProcess : IDevicePublishers
             return own;
         }
 
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "bench", "bin", configuration, "net10.0", "Tracking.Bench.dll");
-            if (File.Exists(Path.Combine(dir.FullName, "Tracking.sln")) && File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"Build bench/Bench.csproj ({configuration}) first: the publisher process runs its Tracking.Bench.dll.");
+        var candidate = RepositoryBuild.Root() is { } root ? RepositoryBuild.OutputOf(root, "bench", "Tracking.Bench.dll") : null;
+        return File.Exists(candidate)
+            ? candidate
+            : throw new FileNotFoundException($"Build bench/Bench.csproj ({RepositoryBuild.Configuration}) first: the publisher process runs its Tracking.Bench.dll.", candidate);
     }
 
     private async Task<PublishOutcome> DoneAsync(TimeSpan limit)

@@ -19,17 +19,9 @@ public sealed class SiloExecutable(string path)
             return File.Exists(explicitPath) ? new SiloExecutable(System.IO.Path.GetFullPath(explicitPath)) : throw new FileNotFoundException("No Silo assembly there.", explicitPath);
         }
 
-        var configuration = AppContext.BaseDirectory.Contains($"{System.IO.Path.DirectorySeparatorChar}Debug{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Tracking.sln")))
-            {
-                var candidate = System.IO.Path.Combine(dir.FullName, "src", "Silo", "bin", configuration, "net10.0", "Tracking.Silo.dll");
-                return File.Exists(candidate) ? new SiloExecutable(candidate) : throw new FileNotFoundException($"Build src/Silo ({configuration}) first, or pass --silo.", candidate);
-            }
-        }
-
-        throw new InvalidOperationException("Tracking.sln not found above the benchmark: pass --silo.");
+        var root = RepositoryBuild.Root() ?? throw new InvalidOperationException("Tracking.sln not found above the benchmark: pass --silo.");
+        var candidate = RepositoryBuild.OutputOf(root, System.IO.Path.Combine("src", "Silo"), "Tracking.Silo.dll");
+        return File.Exists(candidate) ? new SiloExecutable(candidate) : throw new FileNotFoundException($"Build src/Silo ({RepositoryBuild.Configuration}) first, or pass --silo.", candidate);
     }
 
     public ProcessStartInfo StartInfo(IEnumerable<string> args)
