@@ -77,7 +77,7 @@ public sealed class IngestScenario : IScenario
             result.Note($"Single-read runs, reads/s: {string.Join(" / ", ones.Select(r => r.ReadsPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} (the median is in the table; the ceiling is the median of its runs too).");
         }
 
-        result.Note($"Garbage collection during each single-read run: {string.Join("; ", ones.Select(r => r.Collections))}; with arrays: {many.Collections}. A collection pauses the silo, the bridge and the publishers at once.");
+        result.Note($"Garbage collection during each single-read run: {string.Join("; ", ones.Select(r => r.Collections))}; with arrays: {many.Collections}. A collection pauses the silo and the bridge at once" + (s.PublishersInProcess ? ", and the publishers with them." : "; the publishers, in their own process, go on."));
         result.Note($"Measured after a warm-up stream of {warmUp.Tags.Count:N0} other tags (single reads, same silo; the ceiling warms up likewise), so that the hot paths run JIT-optimised code as in a long-running silo.");
         result.Note($"The publishers run {publishers.Describe}, on the same 2 cores as Mosquitto, the silo and PostgreSQL.");
         return result;
