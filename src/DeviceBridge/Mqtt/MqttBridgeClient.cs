@@ -10,6 +10,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Tracking.DeviceBridge.Agv;
 using Tracking.DeviceBridge.Ingest;
+using Tracking.Grains.Devices;
 
 namespace Tracking.DeviceBridge.Mqtt;
 
@@ -80,12 +81,15 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     public string ClientId => _clientId;
 
-    /// <summary>Publishes (orders, QoS 1). Throws when the broker is not connected: callers retry.</summary>
+    /// <summary>
+    /// Publishes (orders, QoS 1). Throws <see cref="DeviceLinkUnavailableException"/> when the broker is not connected
+    /// (nothing was sent): callers retry.
+    /// </summary>
     public async Task PublishAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken cancellationToken)
     {
         if (!_client.IsConnected)
         {
-            throw new InvalidOperationException($"Not connected to the MQTT broker at {_options.Host}:{_options.Port}.");
+            throw new DeviceLinkUnavailableException($"Not connected to the MQTT broker at {_options.Host}:{_options.Port}.");
         }
 
         var message = new MqttApplicationMessageBuilder()
@@ -94,7 +98,17 @@ public sealed partial class MqttBridgeClient : BackgroundService
             .WithQualityOfServiceLevel(qos)
             .WithRetainFlag(retain)
             .Build();
-        var result = await _client.PublishAsync(message, cancellationToken);
+        MqttClientPublishResult result;
+        try
+        {
+            result = await _client.PublishAsync(message, cancellationToken);
+        }
+        catch (MQTTnet.Exceptions.MqttClientNotConnectedException ex)
+        {
+            // The connection dropped between the check above and the send.
+            throw new DeviceLinkUnavailableException($"Not connected to the MQTT broker at {_options.Host}:{_options.Port}.", ex);
+        }
+
         if (!result.IsSuccess)
         {
             throw new InvalidOperationException($"The broker refused the publish to {topic}: {result.ReasonCode} {result.ReasonString}");

@@ -231,6 +231,13 @@ public sealed partial class AgvGrain(
             await sender.SendOrderAsync(_agv.Manufacturer, _agv.SerialNumber, assignment.Order);
             DeviceMetrics.AgvOrdersSent.Add(1);
         }
+        catch (DeviceLinkUnavailableException ex)
+        {
+            // Nothing went out, so it does not count against the AGV: while the broker is away no AGV can be reached,
+            // and handing the task to another would not move it sooner. The resend timer tries again.
+            _sends--;
+            LogSendDeferred(logger, assignment.Order.OrderId, AgvId, ex.Message);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The resend timer tries again; the order is stored, so nothing is lost while the broker is away.
@@ -286,6 +293,9 @@ public sealed partial class AgvGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "AGV {AgvId} failed task {TaskId}: {Reason}")]
     private static partial void LogTaskFailed(ILogger logger, string agvId, string taskId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} to AGV {AgvId} waits for the device link ({Reason}); it is sent once the broker is back")]
+    private static partial void LogSendDeferred(ILogger logger, string orderId, string agvId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} to AGV {AgvId} could not be published; it will be re-sent")]
     private static partial void LogSendFailed(ILogger logger, Exception ex, string orderId, string agvId);

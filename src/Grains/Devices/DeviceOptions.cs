@@ -44,7 +44,10 @@ public sealed class TransportOptions
     /// <summary>An order not yet echoed by the AGV's state is re-sent this often.</summary>
     public double OrderResendSeconds { get; set; } = 3;
 
-    /// <summary>An order sent this many times without the AGV's state echoing it fails the attempt (the AGV refused it or is gone).</summary>
+    /// <summary>
+    /// An order sent this many times without the AGV's state echoing it fails the attempt (the AGV refused it or is gone).
+    /// Tries while the broker is not connected send nothing and do not count.
+    /// </summary>
     public int MaxUnacknowledgedSends { get; set; } = 20;
 
     /// <summary>After this many failed attempts a task is marked Failed instead of re-queued.</summary>

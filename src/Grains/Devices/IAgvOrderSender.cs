@@ -4,7 +4,8 @@ namespace Tracking.Grains.Devices;
 
 /// <summary>
 /// Sends an order to an AGV. The device bridge implements it (VDA 5050 over MQTT, QoS 1) in every silo, so the AGV
-/// grain publishes from wherever it is activated. Throws when the broker cannot be reached; the grain re-sends.
+/// grain publishes from wherever it is activated. Throws <see cref="DeviceLinkUnavailableException"/> when the broker is
+/// not connected (nothing was sent) and other exceptions when a send failed; the grain re-sends either way.
 /// </summary>
 public interface IAgvOrderSender
 {
