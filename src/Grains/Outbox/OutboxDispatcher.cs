@@ -23,6 +23,11 @@ public sealed partial class OutboxDispatcher : BackgroundService
     private readonly HttpClient _http;
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _failed;
+    private readonly Counter<long> _unrouted;
+
+    // Topics already reported as having no URL: one warning per topic, not one per message every MaxBackoff (a demo
+    // install without webhooks would otherwise warn for every RMA, forever).
+    private readonly HashSet<string> _reportedUnrouted = new(StringComparer.OrdinalIgnoreCase);
 
     public OutboxDispatcher(IOutboxStore store, IOptions<WebhookOptions> options, TimeProvider time, IMeterFactory meters, ILogger<OutboxDispatcher> logger)
     {
@@ -36,6 +41,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
         var meter = meters.Create("Tracking");
         _delivered = meter.CreateCounter<long>("tracking.outbox.delivered", description: "Outbox messages delivered");
         _failed = meter.CreateCounter<long>("tracking.outbox.failed_attempts", description: "Outbox delivery attempts that failed");
+        _unrouted = meter.CreateCounter<long>("tracking.outbox.unrouted", description: "Outbox messages looked at while their topic has no webhook URL (they wait)");
     }
 
     public override void Dispose()
@@ -83,7 +89,16 @@ public sealed partial class OutboxDispatcher : BackgroundService
         if (!_options.Urls.TryGetValue(message.Topic, out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             // Not configured (yet): keep it, look again later without counting it against the message.
-            LogNoUrl(message.Topic, message.IdempotencyKey);
+            _unrouted.Add(1, new KeyValuePair<string, object?>("topic", message.Topic));
+            if (_reportedUnrouted.Add(message.Topic))
+            {
+                LogNoUrl(message.Topic, message.IdempotencyKey);
+            }
+            else
+            {
+                LogNoUrlAgain(message.Topic, message.IdempotencyKey);
+            }
+
             await _store.MarkFailedAsync(pending.Id, $"no webhook URL for topic {message.Topic}", _time.GetUtcNow() + _options.MaxBackoff, false, cancellationToken);
             return;
         }
@@ -138,8 +153,11 @@ public sealed partial class OutboxDispatcher : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {Key} parked after {Attempt} attempts ({Error}); it needs a person")]
     private partial void LogGaveUp(string key, int attempt, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No webhook URL for topic {Topic}; message {Key} waits (set Tracking:Webhooks:Urls:{Topic})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No webhook URL for topic {Topic}; message {Key} and every later one of this topic wait, logged at Debug (set Tracking:Webhooks:Urls:{Topic}; metric tracking.outbox.unrouted)")]
     private partial void LogNoUrl(string topic, string key);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "No webhook URL for topic {Topic}; message {Key} waits")]
+    private partial void LogNoUrlAgain(string topic, string key);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox dispatch loop failed; retrying")]
     private partial void LogLoopFailed(Exception ex);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tracking.Grains.Interfaces.Live;
 using Tracking.Grains.Live;
+using Tracking.UnitTests.Infrastructure;
 
 namespace Tracking.UnitTests.Live;
 
@@ -28,18 +29,5 @@ public sealed class LiveStreamExtensionsTests
         Assert.Equal(LogLevel.Debug, entry.Level);
         Assert.Contains("shutting down (No active nodes are compatible)", entry.Message, StringComparison.Ordinal);
         Assert.Null(entry.Exception);
-    }
-
-    private sealed class RecordingLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((logLevel, formatter(state, exception), exception));
     }
 }

@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracking.Grains.Outbox;
+using Tracking.UnitTests.Infrastructure;
+
+namespace Tracking.UnitTests.Outbox;
+
+public sealed class OutboxDispatcherTests
+{
+    [Fact]
+    public async Task A_topic_without_a_webhook_url_is_warned_about_once_and_its_messages_keep_waiting()
+    {
+        var time = new ShiftableTime();
+        var store = new MemoryOutboxStore(time);
+        foreach (var key in new[] { "refund-1", "refund-2", "refund-3" })
+        {
+            await store.EnqueueAsync(new OutboxMessage(key, "refund-due", "{}", time.GetUtcNow()));
+        }
+
+        await store.EnqueueAsync(new OutboxMessage("closed-1", "rma-closed", "{}", time.GetUtcNow()));
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var log = new RecordingLogger<OutboxDispatcher>();
+        var options = Options.Create(new WebhookOptions { PollInterval = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMinutes(10) });
+        using var dispatcher = new OutboxDispatcher(store, options, time, services.GetRequiredService<IMeterFactory>(), log);
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitForAsync(() => NoUrlEntries(log).Count == 4);
+
+            // Their next look is MaxBackoff away: they wait, and the second look warns no more.
+            time.Offset = TimeSpan.FromMinutes(11);
+            await WaitForAsync(() => NoUrlEntries(log).Count == 8);
+        }
+        finally
+        {
+            await dispatcher.StopAsync(CancellationToken.None);
+        }
+
+        var entries = NoUrlEntries(log);
+        var warnings = entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToArray();
+        Assert.Equal(2, warnings.Length);
+        Assert.Contains(warnings, m => m.Contains("topic refund-due; message refund-1", StringComparison.Ordinal));
+        Assert.Contains(warnings, m => m.Contains("topic rma-closed; message closed-1", StringComparison.Ordinal));
+        Assert.All(entries.Where(e => e.Level != LogLevel.Warning), e => Assert.Equal(LogLevel.Debug, e.Level));
+        Assert.Equal(2, entries.Count(e => e.Message.Contains("refund-1", StringComparison.Ordinal)));
+    }
+
+    private static List<(LogLevel Level, string Message, Exception? Exception)> NoUrlEntries(RecordingLogger log) =>
+        [.. log.Entries.Where(e => e.Message.StartsWith("No webhook URL", StringComparison.Ordinal))];
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the dispatcher did not get there within 10 s");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>The system clock moved on by <see cref="Offset"/>; timers stay the system's.</summary>
+    private sealed class ShiftableTime : TimeProvider
+    {
+        public TimeSpan Offset { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
+    }
+}
