@@ -12,8 +12,9 @@ namespace Tracking.Grains.Journal;
 /// <summary>
 /// The custody journal on PostgreSQL with group commit: appends from every grain of this silo go into one queue; a
 /// single writer takes whatever has gathered (up to <see cref="JournalOptions.MaxBatchSize"/>) and stores it with one
-/// INSERT in one transaction, then completes every caller of that batch. While a batch commits the next one gathers,
-/// so under load each commit carries many events, and an idle system commits a lone event at once (no timer delay).
+/// INSERT (one transaction by itself), then completes every caller of that batch. While a batch commits the next one
+/// gathers, so under load each commit carries many events, and an idle system commits a lone event at once (no timer
+/// delay).
 /// See docs/decisions/0002-custody-journal-group-commit.md.
 /// </summary>
 public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisposable
@@ -160,9 +161,9 @@ public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisp
 
     private async Task InsertAsync(IReadOnlyList<PendingAppend> batch)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using var cmd = new NpgsqlCommand(InsertBatch, connection, tx);
+        // One statement is one transaction: it commits as a whole without BEGIN/COMMIT around it, and that saves the
+        // COMMIT's round trip. Its commit is the moment every event in the batch becomes durable.
+        await using var cmd = _dataSource.CreateCommand(InsertBatch);
         var events = batch.Select(p => p.Event).ToList();
         cmd.Parameters.Add(Array("event_id", NpgsqlDbType.Uuid, events.Select(e => e.EventId)));
         cmd.Parameters.Add(Array("item_id", NpgsqlDbType.Text, events.Select(e => e.ItemId)));
@@ -177,9 +178,6 @@ public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisp
         cmd.Parameters.Add(Array("status_after", NpgsqlDbType.Text, events.Select(e => e.After.ToString())));
         cmd.Parameters.Add(Array("details", NpgsqlDbType.Text, events.Select(e => e.DetailsJson)));
         await cmd.ExecuteNonQueryAsync();
-
-        // One commit for the whole batch: this is the moment every event in it becomes durable.
-        await tx.CommitAsync();
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _appendedCount, batch.Count);
     }
