@@ -1,8 +1,5 @@
 using Tracking.DeviceBridge.Mqtt;
-using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Devices;
-using Tracking.Grains.Interfaces.Items;
-using Tracking.IntegrationTests.Infrastructure;
 using Tracking.IntegrationTests.Storage;
 
 namespace Tracking.IntegrationTests.Devices;
@@ -36,7 +33,7 @@ public sealed class AgvOrderBrokerOutageTests
             await broker.StopAsync();
             Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(!bridge.IsConnected), TimeSpan.FromSeconds(20)), "bridge did not notice the broker going away");
 
-            var itemId = await DispositionedItemAsync(host, "AMS1");
+            var (itemId, _) = await TransportItems.DispositionedAsync(host.Grains, "AMS1");
             var dispatcher = host.Grains.GetGrain<ITransportDispatcherGrain>("AMS1");
             Assert.True(await Eventually.HoldsAsync(async () => (await TaskOf(dispatcher, itemId)) is { Status: TransportTaskStatus.Assigned }));
 
@@ -60,17 +57,4 @@ public sealed class AgvOrderBrokerOutageTests
 
     private static async Task<TransportTask?> TaskOf(ITransportDispatcherGrain dispatcher, string itemId) =>
         (await dispatcher.GetTasksAsync()).FirstOrDefault(t => t.ItemId == itemId);
-
-    /// <summary>An item received, inspected, graded A and dispositioned to restock: the lifecycle asks the dispatcher for a move.</summary>
-    private static async Task<string> DispositionedItemAsync(TrackingHost host, string warehouse)
-    {
-        var operatorActor = Actor.User("op");
-        var itemId = $"LP-{Guid.NewGuid():N}"[..16].ToUpperInvariant();
-        var item = host.Grains.GetGrain<IReturnedItemGrain>(itemId);
-        await item.ReceiveAsync(new ReceiveItem(warehouse, "DOCK-IN-01", operatorActor, null, "SKU-AGV"));
-        await item.CompleteMoveAsync(new CompleteMove(warehouse, "INSP-01", operatorActor));
-        await item.GradeAsync(new GradeItem(Grade.A, Actor.User("inspector")));
-        await item.DispositionAsync(new DispositionItem(operatorActor));
-        return itemId;
-    }
 }

@@ -11,7 +11,6 @@ namespace Tracking.IntegrationTests.Devices;
 [Collection("devices")]
 public sealed class AgvTransportTests : IAsyncLifetime
 {
-    private static readonly Actor Operator = Actor.User("op");
     private TrackingHost _host = null!;
 
     public async Task InitializeAsync()
@@ -28,7 +27,7 @@ public sealed class AgvTransportTests : IAsyncLifetime
         await using var agv = await TestAgv.ConnectAsync(TestEnvironment.MqttPort, "acme", "AMS1-AGV-01");
         await OnlineAndIdleAsync(agv, 16, 7);
 
-        var (itemId, target) = await DispositionAsync("AMS1");
+        var (itemId, target) = await TransportItems.DispositionedAsync(_host.Grains, "AMS1");
         var dispatcher = _host.Grains.GetGrain<ITransportDispatcherGrain>("AMS1");
         var order = await agv.WaitForOrderAsync(o => o["nodes"]![0]!["actions"]![0]!["actionParameters"]![0]!["value"]!.GetValue<string>() == itemId);
         var orderId = order["orderId"]!.GetValue<string>();
@@ -86,7 +85,7 @@ public sealed class AgvTransportTests : IAsyncLifetime
         await OnlineAndIdleAsync(first, 16, 7);
         await OnlineAndIdleAsync(second, 48, 2);
 
-        var (itemId, _) = await DispositionAsync("BER1");
+        var (itemId, _) = await TransportItems.DispositionedAsync(_host.Grains, "BER1");
         var order = await first.WaitForOrderAsync(o => o["nodes"]![0]!["actions"]![0]!["actionParameters"]![0]!["value"]!.GetValue<string>() == itemId);
         var orderId = order["orderId"]!.GetValue<string>();
         var pick = order["nodes"]![0]!["actions"]![0]!["actionId"]!.GetValue<string>();
@@ -112,7 +111,7 @@ public sealed class AgvTransportTests : IAsyncLifetime
     {
         await using var agv = await TestAgv.ConnectAsync(TestEnvironment.MqttPort, "acme", "NYC1-AGV-01");
         await OnlineAndIdleAsync(agv, 16, 7);
-        var (itemId, target) = await DispositionAsync("NYC1");
+        var (itemId, target) = await TransportItems.DispositionedAsync(_host.Grains, "NYC1");
         var dispatcher = _host.Grains.GetGrain<ITransportDispatcherGrain>("NYC1");
         var task = await TaskOf(dispatcher, itemId);
         Assert.Equal(task.TaskId, (await dispatcher.RequestMoveAsync(new TransportRequest(itemId, task.FromLocation, target))).TaskId);
@@ -131,7 +130,7 @@ public sealed class AgvTransportTests : IAsyncLifetime
     {
         await using var agv = await TestAgv.ConnectAsync(TestEnvironment.MqttPort, "acme", "CHI1-AGV-02");
         await OnlineAndIdleAsync(agv, 16, 7);
-        var (itemId, _) = await DispositionAsync("CHI1");
+        var (itemId, _) = await TransportItems.DispositionedAsync(_host.Grains, "CHI1");
         var dispatcher = _host.Grains.GetGrain<ITransportDispatcherGrain>("CHI1");
 
         // The AGV keeps reporting an idle state that never echoes the order.
@@ -163,17 +162,5 @@ public sealed class AgvTransportTests : IAsyncLifetime
         await agv.StateAsync(x, y, battery: 90);
         var grain = _host.Grains.GetGrain<IAgvGrain>(agv.AgvId);
         Assert.True(await Eventually.HoldsAsync(async () => (await grain.GetAsync()) is { Connection: "ONLINE", Availability: AgvAvailability.Idle, X: var gx } && gx == x));
-    }
-
-    /// <summary>An item received, inspected, graded A and dispositioned to restock: the lifecycle asks the dispatcher for a move.</summary>
-    private async Task<(string ItemId, string Target)> DispositionAsync(string warehouse)
-    {
-        var itemId = $"LP-{Guid.NewGuid():N}"[..16].ToUpperInvariant();
-        var item = _host.Grains.GetGrain<IReturnedItemGrain>(itemId);
-        await item.ReceiveAsync(new ReceiveItem(warehouse, "DOCK-IN-01", Operator, null, "SKU-AGV"));
-        await item.CompleteMoveAsync(new CompleteMove(warehouse, "INSP-01", Operator));
-        await item.GradeAsync(new GradeItem(Grade.A, Actor.User("inspector")));
-        var dispositioned = await item.DispositionAsync(new DispositionItem(Operator));
-        return (itemId, dispositioned.Target!.Location!);
     }
 }
