@@ -78,8 +78,8 @@ public sealed class DurableEventsScenario : IScenario
             "projections and the live map told. No read and no activation, as in a silo whose items are already in memory; it is the event that the conventional " +
             "baseline's transaction (scenario 6) does. " +
             "CPU per event is CPU time over the measured span divided by the events acknowledged: this process holds the callers and the silo; " +
-            "PostgreSQL's is its postmaster's and all its backends' (read from /proc). On a shared machine it varies much less than events/s, " +
-            "so compare variants by it.");
+            "PostgreSQL's is its postmaster's and all its backends' (read from /proc). On a shared machine it varies less than events/s, " +
+            "so compare variants by it, at 256 callers: idle thread-pool threads spin before they sleep, and at 64 callers that spinning inflates this process's figure.");
         return result;
     }
 
