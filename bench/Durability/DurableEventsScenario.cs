@@ -21,7 +21,7 @@ public sealed class DurableEventsScenario : IScenario
     {
         ArgumentNullException.ThrowIfNull(context);
         var s = context.Settings;
-        var result = new ScenarioResult(Name, "4. Durable item events/s on PostgreSQL (grain state + custody journal with group commit)",
+        var result = new ScenarioResult(Name, "4. Durable item events/s on PostgreSQL (grain state + custody journal, group commit)",
             "event", "grain-state provider", "callers in parallel", "events acknowledged", "events in the journal", "**events/s**", "CPU per event, µs: this process / PostgreSQL", "journal events per commit", "grain-state writes per statement", "target");
         var fsync = 0L;
         // Side by side in one run: the Orleans ADO.NET provider (one transaction per grain write) and Tracking's batched one.
@@ -70,9 +70,10 @@ public sealed class DurableEventsScenario : IScenario
         }
 
         result.Note($"PostgreSQL fsync is {(fsync == 1 ? "ON" : "OFF (figures overstate durability cost savings)")}. A registration is one `ExpectAsync` on a new item grain: " +
-            "the grain reads its (absent) state, writes its state and then appends the event to the custody journal, whose single writer commits whatever " +
-            "has gathered in one INSERT … unnest (group commit). The call returns after both. With the ADO.NET provider every grain write is its own " +
-            "transaction; the batched provider (the default, docs/decisions/0009) stores all writes that gathered in one statement, and reads likewise " +
+            "the grain reads its (absent) state, writes its state and its event, and returns once both are durable. With the ADO.NET provider every grain write " +
+            "is its own transaction, and the grain then appends the event to the custody journal, whose single writer commits whatever has gathered in one " +
+            "INSERT … unnest (group commit; 'journal events per commit'). The batched provider (the default, docs/decisions/0009) stores all writes that " +
+            "gathered in one statement, each item's event in the same statement (decision 0002, so no journal commits of its own: '–'), and reads likewise " +
             "('grain-state writes per statement' averages reads and writes). A move is one `CompleteMoveAsync` of an item that is already active (received at the " +
             $"{MoveWarehouse} dock beforehand, {ItemsPerMover} items per caller), between two dock doors in turn: state written, event journaled, both location " +
             "projections and the live map told. No read and no activation, as in a silo whose items are already in memory; it is the event that the conventional " +

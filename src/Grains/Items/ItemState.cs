@@ -1,4 +1,5 @@
 using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Journal;
 
 namespace Tracking.Grains.Items;
 
@@ -7,7 +8,7 @@ namespace Tracking.Grains.Items;
 /// journal append after the write fails, the event is appended again on the next call or activation (idempotent per id).
 /// </summary>
 [GenerateSerializer]
-public sealed record ItemState
+public sealed record ItemState : IJournaledState
 {
     [Id(0)]
     public ItemSnapshot? Item { get; init; }

@@ -21,6 +21,8 @@ public static class LifecycleServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ItemMetrics>();
+        // The item grains append their events themselves unless the grain storage does it with their state.
+        services.TryAddSingleton(EventsWithGrainState.No);
         if (string.IsNullOrEmpty(postgresConnectionString))
         {
             services.TryAddSingleton<ICustodyJournal, MemoryCustodyJournal>();

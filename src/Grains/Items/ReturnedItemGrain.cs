@@ -22,6 +22,7 @@ namespace Tracking.Grains.Items;
 public sealed partial class ReturnedItemGrain(
     [PersistentState("item")] IPersistentState<ItemState> state,
     ICustodyJournal journal,
+    EventsWithGrainState eventsWithState,
     SiteCatalog site,
     TimeProvider time,
     ItemMetrics metrics,
@@ -493,7 +494,8 @@ public sealed partial class ReturnedItemGrain(
         // The state is stored: the journal append, the location projection and the live event depend only on it, not
         // on each other, so they run together and a change costs the slowest of the three instead of their sum. The
         // caller still returns only once the journal has the event (durability); the other two never throw.
-        _journalPending = true;
+        // Where the storage journals the event in the state's own statement, it is in the journal already.
+        _journalPending = !eventsWithState.Enabled;
         var journaled = EnsureJournaledAsync(evt);
         var projected = SyncLocationAsync(previous, snapshot);
         var warehouse = snapshot.Warehouse ?? previous?.Warehouse;

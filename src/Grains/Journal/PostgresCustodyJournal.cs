@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using Tracking.Grains.Common;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
@@ -14,14 +13,16 @@ namespace Tracking.Grains.Journal;
 /// single writer takes whatever has gathered (up to <see cref="JournalOptions.MaxBatchSize"/>) and stores it with one
 /// INSERT (one transaction by itself), then completes every caller of that batch. While a batch commits the next one
 /// gathers, so under load each commit carries many events, and an idle system commits a lone event at once (no timer
-/// delay).
+/// delay). With the batched grain storage, item events reach the table in their state's statement instead
+/// (<see cref="EventsWithGrainState"/>); this writer then serves reads and the re-append of an activated item's last event.
 /// See docs/decisions/0002-custody-journal-group-commit.md.
 /// </summary>
 public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisposable
 {
     private const string InsertBatch = """
         INSERT INTO item_journal (event_id, item_id, sequence, at, type, actor_kind, actor_id, warehouse, location, status_before, status_after, details)
-        SELECT * FROM unnest(@event_id, @item_id, @sequence, @at, @type, @actor_kind, @actor_id, @warehouse, @location, @status_before, @status_after, @details::jsonb[])
+        SELECT * FROM unnest(@event_id, @event_item_id, @event_sequence, @event_at, @event_type, @event_actor_kind, @event_actor_id, @event_warehouse,
+                             @event_location, @event_status_before, @event_status_after, @event_details::jsonb[])
         ON CONFLICT (event_id) DO NOTHING
         """;
 
@@ -164,26 +165,11 @@ public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisp
         // One statement is one transaction: it commits as a whole without BEGIN/COMMIT around it, and that saves the
         // COMMIT's round trip. Its commit is the moment every event in the batch becomes durable.
         await using var cmd = _dataSource.CreateCommand(InsertBatch);
-        var events = batch.Select(p => p.Event).ToList();
-        cmd.Parameters.Add(Array("event_id", NpgsqlDbType.Uuid, events.Select(e => e.EventId)));
-        cmd.Parameters.Add(Array("item_id", NpgsqlDbType.Text, events.Select(e => e.ItemId)));
-        cmd.Parameters.Add(Array("sequence", NpgsqlDbType.Bigint, events.Select(e => e.Sequence)));
-        cmd.Parameters.Add(Array("at", NpgsqlDbType.TimestampTz, events.Select(e => e.At.ToUniversalTime())));
-        cmd.Parameters.Add(Array("type", NpgsqlDbType.Text, events.Select(e => e.Type)));
-        cmd.Parameters.Add(Array("actor_kind", NpgsqlDbType.Text, events.Select(e => e.Actor.Kind.ToString())));
-        cmd.Parameters.Add(Array("actor_id", NpgsqlDbType.Text, events.Select(e => e.Actor.Id)));
-        cmd.Parameters.Add(Array("warehouse", NpgsqlDbType.Text, events.Select(e => e.Warehouse)));
-        cmd.Parameters.Add(Array("location", NpgsqlDbType.Text, events.Select(e => e.Location)));
-        cmd.Parameters.Add(Array("status_before", NpgsqlDbType.Text, events.Select(e => e.Before?.ToString())));
-        cmd.Parameters.Add(Array("status_after", NpgsqlDbType.Text, events.Select(e => e.After.ToString())));
-        cmd.Parameters.Add(Array("details", NpgsqlDbType.Text, events.Select(e => e.DetailsJson)));
+        JournalParameters.Add(cmd.Parameters, batch.Select(p => p.Event).ToList());
         await cmd.ExecuteNonQueryAsync();
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _appendedCount, batch.Count);
     }
-
-    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
-        new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Journal batch of {Count} events failed (attempt {Attempt}); retrying")]
     private partial void LogRetry(Exception ex, int count, int attempt);

@@ -8,6 +8,8 @@ using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using Tracking.Grains.Common;
+using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Journal;
 
 namespace Tracking.Silo.Storage.GrainState;
 
@@ -21,7 +23,9 @@ namespace Tracking.Silo.Storage.GrainState;
 public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposable
 {
     // The version check is per row: a stale writer's row is simply not updated (or not inserted) and is missing from
-    // the result, so it alone fails. `ord` maps result rows back to requests.
+    // the result, so it alone fails. `ord` maps result rows back to requests. A state that carries its newest custody
+    // event (IJournaledState) has it journaled in the same statement, only where its state was stored: state and event
+    // commit together, and the journal's own statement and commit are saved (docs/decisions/0002).
     private const string WriteBatch = """
         WITH input AS (
             SELECT * FROM unnest(@grain_id::text[], @state_name::text[], @payload::bytea[], @expected::int[], @ord::int[])
@@ -37,10 +41,21 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
             SELECT @service_id, i.grain_id, i.state_name, i.payload, 1 FROM input i WHERE i.expected IS NULL
             ON CONFLICT DO NOTHING
             RETURNING grain_id, state_name, version
+        ), stored AS (
+            SELECT ord, version FROM updated
+            UNION ALL
+            SELECT i.ord, n.version FROM inserted n JOIN input i ON i.grain_id = n.grain_id AND i.state_name = n.state_name AND i.expected IS NULL
+        ), journaled AS (
+            INSERT INTO item_journal (event_id, item_id, sequence, at, type, actor_kind, actor_id, warehouse, location, status_before, status_after, details)
+            SELECT e.event_id, e.item_id, e.sequence, e.at, e.type, e.actor_kind, e.actor_id, e.warehouse, e.location, e.status_before, e.status_after, e.details::jsonb
+              FROM unnest(@event_ord::int[], @event_id::uuid[], @event_item_id::text[], @event_sequence::bigint[], @event_at::timestamptz[],
+                          @event_type::text[], @event_actor_kind::text[], @event_actor_id::text[], @event_warehouse::text[], @event_location::text[],
+                          @event_status_before::text[], @event_status_after::text[], @event_details::text[])
+                AS e(ord, event_id, item_id, sequence, at, type, actor_kind, actor_id, warehouse, location, status_before, status_after, details)
+              JOIN stored s ON s.ord = e.ord
+            ON CONFLICT (event_id) DO NOTHING
         )
-        SELECT ord, version FROM updated
-        UNION ALL
-        SELECT i.ord, n.version FROM inserted n JOIN input i ON i.grain_id = n.grain_id AND i.state_name = n.state_name AND i.expected IS NULL
+        SELECT ord, version FROM stored
         """;
 
     private const string ReadBatch = """
@@ -111,7 +126,8 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var version = await StoreAsync(stateName, grainId, grainState.ETag, _serializer.SerializeToArray(grainState.State));
+        var evt = grainState.State is IJournaledState { LastEvent: { } last } ? last : null;
+        var version = await StoreAsync(stateName, grainId, grainState.ETag, _serializer.SerializeToArray(grainState.State), evt);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
@@ -132,7 +148,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         await _dataSource.DisposeAsync();
     }
 
-    private async Task<int> StoreAsync(string stateName, GrainId grainId, string? etag, byte[]? payload)
+    private async Task<int> StoreAsync(string stateName, GrainId grainId, string? etag, byte[]? payload, ItemEvent? evt = null)
     {
         int? expected = null;
         if (etag is not null)
@@ -142,7 +158,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
                 : throw new InconsistentStateException($"ETag '{etag}' of {grainId} ({stateName}) was not issued by the '{_name}' storage.", etag, "unknown");
         }
 
-        var request = new WriteRequest(grainId.ToString(), stateName, payload, expected);
+        var request = new WriteRequest(grainId.ToString(), stateName, payload, expected, evt);
         await _writes.EnqueueAsync(request, CancellationToken.None);
         var stored = await request.Done.Task.WaitAsync(CancellationToken.None);
         if (stored is { } version)
@@ -226,6 +242,23 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
 
     private async Task ExecuteWritesAsync(List<WriteRequest> batch)
     {
+        try
+        {
+            await ExecuteWriteStatementAsync(batch);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && batch.Count > 1)
+        {
+            // An event collides with another at its item's sequence, and the whole statement was rolled back: each write
+            // goes on its own so that only the colliding one fails.
+            foreach (var request in batch)
+            {
+                await RunWithRetriesAsync([request], "write", ExecuteWriteStatementAsync);
+            }
+        }
+    }
+
+    private async Task ExecuteWriteStatementAsync(List<WriteRequest> batch)
+    {
         await using var cmd = _dataSource.CreateCommand(WriteBatch);
         cmd.Parameters.AddWithValue("service_id", _serviceId);
         cmd.Parameters.Add(Array("grain_id", NpgsqlDbType.Text, batch.Select(r => r.GrainId)));
@@ -233,6 +266,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         cmd.Parameters.Add(Array("payload", NpgsqlDbType.Bytea, batch.Select(r => r.Payload)));
         cmd.Parameters.Add(Array("expected", NpgsqlDbType.Integer, batch.Select(r => r.Expected)));
         cmd.Parameters.Add(Array("ord", NpgsqlDbType.Integer, Enumerable.Range(0, batch.Count)));
+        AddEvents(cmd, batch);
         var versions = new int?[batch.Count];
         await using (var reader = await cmd.ExecuteReaderAsync())
         {
@@ -271,6 +305,23 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         }
     }
 
+    private static void AddEvents(NpgsqlCommand cmd, List<WriteRequest> batch)
+    {
+        var ords = new List<int>();
+        var events = new List<ItemEvent>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].Event is { } evt)
+            {
+                ords.Add(i);
+                events.Add(evt);
+            }
+        }
+
+        cmd.Parameters.Add(Array("event_ord", NpgsqlDbType.Integer, ords));
+        JournalParameters.Add(cmd.Parameters, events);
+    }
+
     // The row is already buffered (non-sequential reader), so the synchronous getters do not block on I/O.
     private static StoredState ReadRow(NpgsqlDataReader reader) =>
         new(reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.GetInt32(2));
@@ -292,7 +343,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
     private readonly record struct StoredState(byte[]? Payload, int Version);
 
     /// <summary>A write (or, with no payload, a clear). Completes with the new version, or null when the version check failed.</summary>
-    private sealed record WriteRequest(string GrainId, string StateName, byte[]? Payload, int? Expected) : IRequest
+    private sealed record WriteRequest(string GrainId, string StateName, byte[]? Payload, int? Expected, ItemEvent? Event = null) : IRequest
     {
         public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -3,6 +3,8 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
+using Orleans.Providers;
+using Tracking.Grains.Journal;
 
 namespace Tracking.Silo.Storage.GrainState;
 
@@ -13,6 +15,12 @@ public static class BatchedGrainStorageExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddOptions<BatchedGrainStorageOptions>().Bind(configuration.GetSection(BatchedGrainStorageOptions.Section));
+        if (name == ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
+        {
+            // The item grains' state lives here, and this storage journals each item's new event in the state's statement.
+            silo.Services.AddSingleton(new EventsWithGrainState(true));
+        }
+
         silo.Services.AddGrainStorage(name, (sp, n) => new BatchedGrainStorage(
             n,
             connectionString,
