@@ -76,6 +76,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
     private readonly GroupCommitQueue<WriteRequest> _writes;
     private readonly GroupCommitQueue<ReadRequest> _reads;
     private readonly Histogram<int> _batchSize;
+    private readonly Counter<long> _journaled;
 
     public BatchedGrainStorage(
         string name,
@@ -97,8 +98,11 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         _activators = activators;
         _logger = logger;
         _dataSource = NpgsqlDataSource.Create(connectionString);
-        _batchSize = meters.Create("Tracking").CreateHistogram<int>(
+        var meter = meters.Create("Tracking");
+        _batchSize = meter.CreateHistogram<int>(
             "tracking.grain_storage.batch_size", description: "Grain-state requests per statement (group commit); tagged op=read|write");
+        // The journal's own counter: events that commit here are made durable in the custody journal as much as its writer's.
+        _journaled = meter.CreateCounter<long>("tracking.journal.appended", description: "Events made durable in the custody journal");
         _writes = new GroupCommitQueue<WriteRequest>(_options.QueueCapacity, _options.MaxBatchSize, CommitWritesAsync);
         _reads = new GroupCommitQueue<ReadRequest>(_options.QueueCapacity, _options.MaxBatchSize, CommitReadsAsync);
     }
@@ -280,6 +284,12 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Done.TrySetResult(versions[i]);
+        }
+
+        var journaled = batch.Where((request, i) => request.Event is not null && versions[i] is not null).LongCount();
+        if (journaled > 0)
+        {
+            _journaled.Add(journaled);
         }
     }
 
