@@ -103,7 +103,7 @@ public sealed class EventsWithGrainStateTests(PostgresHostFixture fixture) : ICl
         return listener;
     }
 
-        private static GrainId ItemGrainId() => GrainId.Create("returneditem", $"LP-STORE-{Guid.NewGuid():N}");
+    private static GrainId ItemGrainId() => GrainId.Create("returneditem", $"LP-STORE-{Guid.NewGuid():N}");
 
     private static ItemEvent Event(GrainId id, long sequence) =>
         new(Guid.NewGuid(), id.Key.ToString()!, sequence, DateTimeOffset.UtcNow, "Received", Actor.User("op"), "AMS1", "DOCK-IN-01", null, ItemStatus.Received, null);
