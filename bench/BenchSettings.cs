@@ -42,6 +42,12 @@ public sealed record BenchSettings
     /// <summary>Raw reads per tag per gate in the RFID stream (real gates see a tag many times).</summary>
     public int ReadsPerTag { get; init; } = 4;
 
+    /// <summary>
+    /// Tags in one run of the RFID stream (ingest and baseline): enough for the measured seconds at the expected rates.
+    /// More reads per tag, fewer tags, so a run has about as many reads whatever <see cref="ReadsPerTag"/> is.
+    /// </summary>
+    public int TagsPerRun => Quick ? 400 : (int)Math.Min(40_000, 1_500 * Seconds * 4 / ReadsPerTag);
+
     /// <summary>Reads per MQTT message in the batched-array run.</summary>
     public int BatchSize { get; init; } = 100;
 

@@ -14,11 +14,12 @@ var registered = new Option<int?>("--memory-registered") { Description = "Items 
 var active = new Option<int?>("--memory-active") { Description = "Items of those activated (default 100,000)." };
 var output = new Option<FileInfo?>("--output") { Description = "Also write the results as Markdown to this file." };
 var silo = new Option<string?>("--silo") { Description = "Path of the Silo executable's Tracking.Silo.dll for the cold-start scenario." };
+var readsPerTag = new Option<int?>("--reads-per-tag") { Description = "Raw reads of each tag at each gate in the single-read ingest stream (default 4; the array run reads 25 times as often). The tags per run shrink in proportion." };
 var inProcess = new Option<bool>("--publishers-in-process") { Description = "Simulate the devices of the ceiling, ingest and latency scenarios in this process (as before 2026-12-02) instead of a process of their own." };
 
 var root = new RootCommand("Tracking benchmarks against the real stack on 127.0.0.1 (Mosquitto, PostgreSQL, in-process silos).")
 {
-    quick, scenarios, seconds, pg, mqttPort, rates, flush, registered, active, output, silo, inProcess,
+    quick, scenarios, seconds, pg, mqttPort, rates, flush, registered, active, output, silo, readsPerTag, inProcess,
 };
 
 // The child side of PublisherProcess: not for people to run.
@@ -59,7 +60,14 @@ root.SetAction(async (parse, _) =>
     {
         MemoryRegistered = parse.GetValue(registered) ?? settings.MemoryRegistered,
         MemoryActive = parse.GetValue(active) ?? settings.MemoryActive,
+        ReadsPerTag = parse.GetValue(readsPerTag) ?? settings.ReadsPerTag,
     };
+    if (settings.ReadsPerTag is < 1 or > 100)
+    {
+        await Console.Error.WriteLineAsync($"--reads-per-tag {settings.ReadsPerTag}: must be between 1 and 100.");
+        return 2;
+    }
+
     if (string.IsNullOrEmpty(settings.PostgresAdmin))
     {
         await Console.Error.WriteLineAsync("No PostgreSQL: pass --pg or set TRACKING_TEST_PG (bench/run.sh starts the servers and sets it).");

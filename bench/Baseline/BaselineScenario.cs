@@ -22,7 +22,7 @@ public sealed class BaselineScenario : IScenario
         var result = new ScenarioResult(Name, "6. Conventional baseline: one SQL transaction per read (Npgsql, same PostgreSQL)",
             "figure", "value", "actor pipeline (this run)", "ratio", "target");
         await using var db = await BenchDatabase.CreateAsync(s.PostgresAdmin, "baseline");
-        var tags = s.Quick ? 400 : (int)Math.Min(40_000, 1_500 * s.Seconds);
+        var tags = s.TagsPerRun;
         var stream = RfidStream.Generate(context.Site, tags, s.ReadsPerTag, ["GATE-IN", "GATE-INSP"]);
         var locations = context.Site.Warehouses
             .SelectMany(w => w.Layout.Readers.SelectMany(r => r.Antennas.Select(a => (Key: (r.ReaderId, a.Port), a.Location))))

@@ -33,7 +33,7 @@ public sealed class CeilingScenario : IScenario
         await RunOnceAsync(Messages(readers, s.Quick ? 2_000 : count / 4), 0, TimeSpan.FromSeconds(60));
 
         // Several measured runs, the median reported: on a shared 2-core machine one run can be off by a third.
-        var runs = new List<(PublishOutcome Outcome, long Landed, double Seconds, string Collections)>();
+        var runs = new List<(PublishOutcome Outcome, long Landed, double Seconds, string Collections, CpuTimes Cpu)>();
         for (var i = 0; i < (s.Quick ? 1 : RepeatedRuns.Count); i++)
         {
             runs.Add(await RunOnceAsync(Messages(readers, count), 0, context.Measured));
@@ -50,24 +50,31 @@ public sealed class CeilingScenario : IScenario
         result.Row($"**messages/s landed** (median of {runs.Count} runs)", rate, "20–25k msgs/s seen before on this kind of machine");
         result.Row("messages/s of each run", string.Join(" / ", rates.Select(r => r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))), "");
         result.Row("messages lost", lost, "0");
+        var cpuPerMessage = CeilingScenario.Median(runs.Select(r => r.Cpu.MachinePerMessage(r.Landed)).ToList());
+        result.Figures["cpu_us_per_msg"] = cpuPerMessage;
+        result.Row("machine CPU per message, µs (median of the runs)", double.IsNaN(cpuPerMessage) ? "not measured" : cpuPerMessage.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), "");
         result.Check(lost == 0, $"{lost} acknowledged messages never reached the grain");
         result.Note($"{readers.Count} publishing connections (one per reader of the sample site, {publishers.Describe}), up to 200 QoS 1 publishes in flight each, " +
             "one subscriber connection (receive maximum 1000) handing off to a bounded channel, one grain call per message.");
+        result.Note($"CPU per message of each measured run, µs: {string.Join("; ", runs.Select(r => r.Cpu.PerMessage(r.Landed)))}. " +
+            "Busy time of both cores over the run divided by the messages landed, and the processes' shares of it (read from /proc). A saturated machine lands about 2 cores / this; it moves less from run to run than messages/s.");
         result.Note($"Garbage collection during each measured run (compare with the ingest scenario's): {string.Join("; ", runs.Select(r => r.Collections))}.");
         return result;
 
-        async Task<(PublishOutcome Outcome, long Landed, double Seconds, string Collections)> RunOnceAsync(List<OutgoingMessage> messages, double rate, TimeSpan limit)
+        async Task<(PublishOutcome Outcome, long Landed, double Seconds, string Collections, CpuTimes Cpu)> RunOnceAsync(List<OutgoingMessage> messages, double rate, TimeSpan limit)
         {
             await publishers.LoadAsync(messages);
             var before = NoopGrain.Accepted;
             Heap.Settle();
             var gc = GcPauses.Start();
+            var cpu = await CpuMeter.StartAsync(s.PostgresAdmin, s.MqttPort, publishers.ProcessId);
             var clock = Stopwatch.StartNew();
             var outcome = await publishers.RunLoadedAsync(rate, limit);
             var (landed, lastChange) = await Drain.UntilAsync(() => NoopGrain.Accepted - before, outcome.Acked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
+            var cpuTimes = cpu.Stop();
             var collections = gc.Stop();
-            context.Say($"ceiling: {landed / Math.Max(lastChange.TotalSeconds, 0.001):N0} msgs/s; {collections}");
-            return (outcome, landed, Math.Max(lastChange.TotalSeconds, 0.001), collections);
+            context.Say($"ceiling: {landed / Math.Max(lastChange.TotalSeconds, 0.001):N0} msgs/s; CPU per message, µs: {cpuTimes.PerMessage(landed)}; {collections}");
+            return (outcome, landed, Math.Max(lastChange.TotalSeconds, 0.001), collections, cpuTimes);
         }
     }
 

@@ -53,7 +53,8 @@ public sealed class DurableEventsScenario : IScenario
                 var before = await db.CountAsync("SELECT count(*) FROM item_journal");
                 var cpu = await CpuMeter.StartAsync(s.PostgresAdmin);
                 var (acknowledged, elapsed) = await run();
-                var (processCpu, postgresCpu) = cpu.Stop();
+                var cpuTimes = cpu.Stop();
+                var (processCpu, postgresCpu) = (cpuTimes.Process, cpuTimes.Postgres);
                 var stored = await db.CountAsync("SELECT count(*) FROM item_journal") - before;
                 var perCommit = metrics.Count("tracking.journal.batch_size") is > 0 and var commits ? (double)metrics.Sum("tracking.journal.batch_size") / commits : double.NaN;
                 var perStatement = metrics.Count("tracking.grain_storage.batch_size") is > 0 and var statements ? (double)metrics.Sum("tracking.grain_storage.batch_size") / statements : double.NaN;

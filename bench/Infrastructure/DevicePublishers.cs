@@ -44,6 +44,8 @@ public sealed class DevicePublishers : IDevicePublishers
 
     public string Describe => "in the benchmark's process";
 
+    public int? ProcessId => null;
+
     /// <summary>The simulated devices a scenario uses: in a process of their own unless the settings say otherwise.</summary>
     public static async Task<IDevicePublishers> ForScenarioAsync(BenchSettings settings, IEnumerable<string> devices)
     {

@@ -9,6 +9,9 @@ public interface IDevicePublishers : IAsyncDisposable
     /// <summary>Where the devices run, for the report.</summary>
     string Describe { get; }
 
+    /// <summary>The publishers' own process, or null when they run in the benchmark's process.</summary>
+    int? ProcessId { get; }
+
     Task LoadAsync(IReadOnlyList<OutgoingMessage> messages);
 
     /// <summary>Publishes the loaded messages in order (0 messages/s = as fast as acknowledgements allow), stopping early at <paramref name="limit"/>.</summary>

@@ -32,6 +32,8 @@ public sealed class PublisherProcess : IDevicePublishers
 
     public string Describe => $"in a process of their own, pid {_process.Id}";
 
+    public int? ProcessId => _process.Id;
+
     public static async Task<PublisherProcess> StartAsync(string host, int port, IEnumerable<string> devices)
     {
         ArgumentNullException.ThrowIfNull(devices);

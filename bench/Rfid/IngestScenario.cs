@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tracking.Bench.Ceiling;
 using Tracking.Bench.Infrastructure;
 using Tracking.Bench.Reporting;
 using Tracking.Grains.Interfaces.Devices;
@@ -27,7 +28,7 @@ public sealed class IngestScenario : IScenario
 
         // Sizes: enough tags for the measured seconds at the expected rates; arrays carry many more reads per tag,
         // as a portal sees a tag many times while it passes.
-        var tags = s.Quick ? 400 : (int)Math.Min(40_000, 1_500 * s.Seconds);
+        var tags = s.TagsPerRun;
         // Single reads are measured several times (each with new tags) and the median run reported, like the ceiling.
         var singles = Enumerable.Range(0, s.Quick ? 1 : RepeatedRuns.Count)
             .Select(_ => RfidStream.Generate(context.Site, tags, s.ReadsPerTag, Gates)).ToList();
@@ -68,6 +69,14 @@ public sealed class IngestScenario : IScenario
         result.Figures["single_reads_per_s"] = one.ReadsPerSecond;
         result.Figures["batched_reads_per_s"] = many.ReadsPerSecond;
         result.Figures["single_item_changes_per_s"] = one.ItemChangesPerSecond;
+        var cpuPerRead = CeilingScenario.Median(ones.Select(r => r.Cpu.MachinePerMessage(r.Landed)).ToList());
+        result.Figures["single_cpu_us_per_read"] = cpuPerRead;
+        var ceilingCpu = context.Report?.Find("ceiling")?.Figures.GetValueOrDefault("cpu_us_per_msg");
+        result.Note($"CPU per read of each single-read run, µs: {string.Join("; ", ones.Select(r => r.Cpu.PerMessage(r.Landed)))}; with arrays: {many.Cpu.PerMessage(many.Landed)}. " +
+            "Busy time of both cores over the run divided by the reads landed, and the processes' shares of it (read from /proc)." +
+            (ceilingCpu is > 0 && !double.IsNaN(cpuPerRead)
+                ? $" The ceiling's message costs the machine {ceilingCpu:0.0} µs and a single read {cpuPerRead:0.0} µs (medians): on a saturated machine that ratio, {100 * ceilingCpu / cpuPerRead:0}%, is what single reads can reach of the ceiling's rate."
+                : ""));
         result.Note($"{single.Readers.Count} readers (GATE-IN and GATE-INSP of 4 warehouses), {tags:N0} tags per run announced by RMAs of 1–5 lines (a parcel's units reach the gate together), each tag read " +
             $"{s.ReadsPerTag}× per gate in the single-read run and {s.ReadsPerTag * (s.Quick ? 5 : 25)}× in the array run (strong on one antenna, weak on a neighbour).");
         result.Note("Reads/s = reads landed in gate grains (the bridge's `tracking.rfid.reads` counter, cross-checked with every gate's GateStatus.TotalReads) " +
@@ -100,6 +109,7 @@ public sealed class IngestScenario : IScenario
         Heap.Settle();
         var gc = GcPauses.Start();
         using var pool = ThreadPoolWatch.Start();
+        var cpu = await CpuMeter.StartAsync(context.Settings.PostgresAdmin, context.Settings.MqttPort, publishers.ProcessId);
         var clock = Stopwatch.StartNew();
         var outcome = await publishers.RunLoadedAsync(0, TimeSpan.FromSeconds(context.Settings.Seconds * 3));
         var (_, readsDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.rfid.reads"), outcome.ReadsAcked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
@@ -107,14 +117,15 @@ public sealed class IngestScenario : IScenario
         // Every tag that passed a gate changes its item once per gate (Received, then InspectionStarted).
         var arrivals = stream.Tags.Count * Gates.Length;
         var (changes, changesDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.items.events"), arrivals, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
+        var cpuTimes = cpu.Stop();
         var collections = gc.Stop() + "; " + pool.Stop();
         var landed = await TotalReadsAsync(silo, stream) - before;
         // Every batch a gate accepts adds its reads once: the number of additions is the number of batches.
         var batches = metrics.Count("tracking.rfid.reads");
         // One slow item observation holds every device's acknowledgements (the bridge acknowledges in arrival order).
         var slowest = metrics.Max("tracking.rfid.observation_duration");
-        context.Say($"ingest: {readsPerMessage} per message: {landed / Math.Max(0.001, readsDone.TotalSeconds):N0} reads/s, {batches:N0} gate batches ({landed / (double)Math.Max(1, batches):0.0} reads each), slowest item observation {slowest:N0} ms; {collections}");
-        return new IngestRun(outcome.ReadsAcked, landed, landed / Math.Max(0.001, readsDone.TotalSeconds), changes, changes / Math.Max(0.001, changesDone.TotalSeconds), arrivals, collections);
+        context.Say($"ingest: {readsPerMessage} per message: {landed / Math.Max(0.001, readsDone.TotalSeconds):N0} reads/s, {batches:N0} gate batches ({landed / (double)Math.Max(1, batches):0.0} reads each), slowest item observation {slowest:N0} ms; CPU per read, µs: {cpuTimes.PerMessage(landed)}; {collections}");
+        return new IngestRun(outcome.ReadsAcked, landed, landed / Math.Max(0.001, readsDone.TotalSeconds), changes, changes / Math.Max(0.001, changesDone.TotalSeconds), arrivals, collections, cpuTimes);
     }
 
     private static async Task<long> TotalReadsAsync(BenchSilo silo, RfidStream stream)
@@ -123,5 +134,5 @@ public sealed class IngestScenario : IScenario
         return statuses.Sum(st => st.TotalReads);
     }
 
-    private sealed record IngestRun(long Published, long Landed, double ReadsPerSecond, long ItemChanges, double ItemChangesPerSecond, long ExpectedArrivals, string Collections);
+    private sealed record IngestRun(long Published, long Landed, double ReadsPerSecond, long ItemChanges, double ItemChangesPerSecond, long ExpectedArrivals, string Collections, CpuTimes Cpu);
 }
