@@ -39,8 +39,14 @@ public sealed record BenchSettings
 
     public int MemoryActive { get; init; } = 100_000;
 
-    /// <summary>Raw reads per tag per gate in the RFID stream (real gates see a tag many times).</summary>
+    /// <summary>
+    /// Raw reads per tag per gate in the RFID stream: a stress density, an item change every 4th read (real gates see a
+    /// tag hundreds of times a second). The baseline uses it too.
+    /// </summary>
     public int ReadsPerTag { get; init; } = 4;
+
+    /// <summary>A second single-read density for the ingest scenario, nearer to a real portal's (0 or ≤ <see cref="ReadsPerTag"/>: not run).</summary>
+    public int DenseReadsPerTag { get; init; } = 16;
 
     /// <summary>
     /// Tags in one run of the RFID stream (ingest and baseline): enough for the measured seconds at the expected rates.
