@@ -7,6 +7,8 @@
 #   bench/run.sh --scenarios ingest baseline      # some scenarios only
 #   bench/run.sh --output docs/benchmarks-run.md  # also write the Markdown tables to a file
 #   bench/run.sh --publishers-in-process          # simulated devices inside the benchmark's process (before 2026-12-02)
+#   bench/run.sh --scenarios ceiling ingest --reads-per-tag 8   # how often a gate reads each tag (default 4; a second
+#                                                 # single-read density runs too: --dense-reads-per-tag, default 16, 0 = off)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 infra=$(mktemp -d /tmp/tracking-bench.XXXXXX)
