@@ -16,6 +16,13 @@ public interface IReturnedItemGrain : IGrainWithStringKey
 
     Task<ItemSnapshot> ObserveAsync(ObserveItem command);
 
+    /// <summary>
+    /// An inbound dock gate's read: observes the item as <see cref="ObserveAsync"/> does, unless the item is on a
+    /// transfer from another warehouse. Then nothing changes and the snapshot comes back unobserved: the read is the
+    /// transfer's first, which brings the item in. One call where a gate needed two (look, then observe).
+    /// </summary>
+    Task<DockObservation> ObserveAtInboundDockAsync(ObserveItem command);
+
     Task<ItemSnapshot> GradeAsync(GradeItem command);
 
     Task<ItemSnapshot> DispositionAsync(DispositionItem command);

@@ -123,6 +123,17 @@ public sealed partial class ReturnedItemGrain(
         return await MoveToAsync(item, command.Warehouse, command.Location, location.Type, actor, null);
     }
 
+    public async Task<DockObservation> ObserveAtInboundDockAsync(ObserveItem command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (Item is { TransferId: not null } inbound && !SameWarehouse(inbound.Warehouse, command.Warehouse))
+        {
+            return new DockObservation(inbound, Observed: false);
+        }
+
+        return new DockObservation(await ObserveAsync(command), Observed: true);
+    }
+
     public async Task<ItemSnapshot> GradeAsync(GradeItem command)
     {
         ArgumentNullException.ThrowIfNull(command);

@@ -9,7 +9,8 @@ namespace Tracking.Grains.Transfers;
 /// What an RFID gate does with an item it saw (after deduplication): observe it, and at a dock gate let the item's
 /// transfer see the read too. An outbound read of a staged item confirms its departure; an inbound read of an item
 /// coming from another warehouse confirms its arrival (the transfer then brings the item into the destination's flow).
-/// Gates call this instead of <see cref="IReturnedItemGrain.ObserveAsync"/>; it calls the item once either way.
+/// Gates call this instead of <see cref="IReturnedItemGrain.ObserveAsync"/>. A read that is a plain observation costs
+/// one call to the item at any gate; only a read that concerns a transfer costs more.
 /// </summary>
 public static class TransferGateReads
 {
@@ -18,11 +19,16 @@ public static class TransferGateReads
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(command);
         var item = grains.Reference<IReturnedItemGrain>(itemId);
-        if (kind == GateKind.DockIn
-            && await item.GetAsync() is { TransferId: { } inbound } before
-            && !Same(before.Warehouse, command.Warehouse))
+        if (kind == GateKind.DockIn)
         {
-            await grains.Reference<ITransferGrain>(inbound).RecordDockReadAsync(Read(itemId, kind, command));
+            // Most dock reads are plain observations, done in this one call.
+            var first = await item.ObserveAtInboundDockAsync(command);
+            if (first.Observed)
+            {
+                return first.Item;
+            }
+
+            await grains.Reference<ITransferGrain>(first.Item.TransferId!).RecordDockReadAsync(Read(itemId, kind, command));
 
             // The transfer may have had nothing to do with this read (e.g. it was cancelled): then it is a plain observation.
             if (await item.GetAsync() is { } after && Same(after.Warehouse, command.Warehouse))

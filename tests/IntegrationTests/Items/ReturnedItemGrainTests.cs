@@ -123,6 +123,35 @@ public sealed class ReturnedItemGrainTests(ReturnedItemGrainTests.MemoryHostFixt
         await Assert.ThrowsAsync<DomainException>(() => item.DepartAsync("T-1", Operator));
     }
 
+    [Fact]
+    public async Task An_inbound_dock_read_of_an_item_coming_from_another_warehouse_is_left_for_its_transfer()
+    {
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>("LP-INBOUND-DOCK");
+        await item.ReceiveAsync(new ReceiveItem("AMS1", "DOCK-IN-01", Operator));
+        await item.StageForTransferAsync("T-2", "DOCK-OUT-01", Operator);
+        var inTransit = await item.DepartAsync("T-2", Operator);
+
+        var read = await item.ObserveAtInboundDockAsync(new ObserveItem("BER1", "DOCK-IN-01", "BER1-GATE-IN", DateTimeOffset.UtcNow));
+
+        Assert.False(read.Observed);
+        Assert.Equal(inTransit, read.Item);
+        Assert.Equal(inTransit, await item.GetAsync());
+    }
+
+    [Fact]
+    public async Task Any_other_inbound_dock_read_is_an_observation()
+    {
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>("LP-PLAIN-DOCK");
+        await item.ReceiveAsync(new ReceiveItem("AMS1", "DOCK-IN-01", Operator));
+
+        var read = await item.ObserveAtInboundDockAsync(new ObserveItem("AMS1", "DOCK-IN-02", "AMS1-GATE-IN", DateTimeOffset.UtcNow));
+
+        Assert.True(read.Observed);
+        Assert.Equal("DOCK-IN-02", read.Item.Location);
+        Assert.Equal(read.Item, await item.GetAsync());
+        Assert.Equal(["UnexpectedReceived", "Moved"], (await item.GetHistoryAsync()).Select(e => e.Type));
+    }
+
     /// <summary>One memory-mode host (the demo configuration) for the class.</summary>
     public sealed class MemoryHostFixture : IAsyncLifetime
     {
