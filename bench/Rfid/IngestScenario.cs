@@ -80,7 +80,8 @@ public sealed class IngestScenario : IScenario
         result.Figures["batched_reads_per_s"] = many.ReadsPerSecond;
         result.Note($"CPU per read with arrays, µs: {many.Cpu.PerMessage(many.Landed)}.");
         result.Note($"{single.Readers.Count} readers (GATE-IN and GATE-INSP of 4 warehouses). Tags are announced by RMAs of 1–5 lines (a parcel's units reach the gate together); each tag is read " +
-            $"{s.ReadsPerTag}× per gate in the stress single-read runs ({tags:N0} tags per run), {s.DenseReadsPerTag}× in the denser ones ({denseTags:N0} tags per run), " +
+            $"{s.ReadsPerTag}× per gate in the stress single-read runs ({tags:N0} tags per run), " +
+            (denses.Count > 0 ? $"{s.DenseReadsPerTag}× in the denser ones ({denseTags:N0} tags per run), " : "") +
             $"and {s.ReadsPerTag * (s.Quick ? 5 : 25)}× in the array run (strong on one antenna, weak on a neighbour).");
         result.Note("Reads/s = reads landed in gate grains (the bridge's `tracking.rfid.reads` counter, cross-checked with every gate's GateStatus.TotalReads) " +
             "divided by the time from the first publish until the last read landed. Item state changes = `tracking.items.events` (Received at the dock, InspectionStarted at the inspection gate), each stored in PostgreSQL and journaled.");
