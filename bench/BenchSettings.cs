@@ -54,6 +54,12 @@ public sealed record BenchSettings
     /// </summary>
     public int TagsPerRun => Quick ? 400 : (int)Math.Min(40_000, 1_500 * Seconds * 4 / ReadsPerTag);
 
+    /// <summary>Whether the ingest scenario runs the denser single-read stream at all.</summary>
+    public bool RunsDenseStream => DenseReadsPerTag > ReadsPerTag;
+
+    /// <summary>Tags in one run of the denser stream: as many reads as a stress run, so fewer tags (0 when it does not run).</summary>
+    public int DenseTagsPerRun => RunsDenseStream ? Math.Max(1, TagsPerRun * ReadsPerTag / DenseReadsPerTag) : 0;
+
     /// <summary>Reads per MQTT message in the batched-array run.</summary>
     public int BatchSize { get; init; } = 100;
 

@@ -35,8 +35,8 @@ public sealed class IngestScenario : IScenario
         // Twice: at the stress density (an item change every ReadsPerTag reads), and at a gate that reads each tag
         // more often, as real portals do (hundreds of times a second), with as many reads and fewer tags.
         var singles = Enumerable.Range(0, runs).Select(_ => RfidStream.Generate(context.Site, tags, s.ReadsPerTag, Gates)).ToList();
-        var denseTags = Math.Max(1, tags * s.ReadsPerTag / s.DenseReadsPerTag);
-        var denses = s.DenseReadsPerTag > s.ReadsPerTag
+        var denseTags = s.DenseTagsPerRun;
+        var denses = s.RunsDenseStream
             ? Enumerable.Range(0, runs).Select(_ => RfidStream.Generate(context.Site, denseTags, s.DenseReadsPerTag, Gates)).ToList()
             : [];
         var single = singles[0];
