@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Tracking.Bench.Ceiling;
 using Tracking.Bench.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Tracking.Bench.Reporting;
+using Tracking.DeviceBridge.Mqtt;
 using Tracking.Grains.Interfaces.Devices;
 
 namespace Tracking.Bench.Rfid;
@@ -142,7 +144,12 @@ public sealed class IngestScenario : IScenario
         context.Say($"ingest: publishing {stream.Reads.Count:N0} reads in {messages.Count:N0} messages ({readsPerMessage} per message)");
         Heap.Settle();
         var gc = GcPauses.Start();
-        using var pool = ThreadPoolWatch.Start();
+        var bridge = silo.Services.GetRequiredService<MqttBridgeClient>();
+        // In process: taken in by the bridge and not yet in the items (its window); unacknowledged: also waiting for an
+        // earlier message's acknowledgement to go first.
+        using var pool = ThreadPoolWatch.Start(
+            ("device messages in process", () => bridge.InProcess),
+            ("unacknowledged", () => bridge.Unacknowledged));
         var cpu = await CpuMeter.StartAsync(context.Settings.PostgresAdmin, context.Settings.MqttPort, publishers.ProcessId);
         var clock = Stopwatch.StartNew();
         var outcome = await publishers.RunLoadedAsync(0, TimeSpan.FromSeconds(context.Settings.Seconds * 3));

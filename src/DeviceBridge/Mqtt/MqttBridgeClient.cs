@@ -18,7 +18,8 @@ namespace Tracking.DeviceBridge.Mqtt;
 /// The bridge's MQTT 5 connection. Persistent session (clean start off, session expiry) so QoS 1 device messages wait at
 /// the broker while the bridge is away; reconnects with exponential backoff and resubscribes each time; subscribes
 /// through a shared subscription group so several silos split the device traffic. The receive handler only parses
-/// and hands off to <see cref="DeviceLanes"/>: it never waits for a grain. QoS 1 messages are acknowledged (PUBACK)
+/// and hands off to <see cref="DeviceLanes"/>: it never waits for a grain, only for room when ReceiveMaximum messages
+/// are already in hand (<see cref="ProcessingWindow"/>). QoS 1 messages are acknowledged (PUBACK)
 /// only after their grain call, in receive order (<see cref="AckSequence{T}"/>), by a separate sender: a crash or a
 /// cut-short shutdown leaves them unacknowledged and the broker redelivers them to the next session with this
 /// ClientId (docs/decisions/0008-device-bridge-acknowledgements.md).
@@ -41,6 +42,7 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     private readonly CancellationTokenSource _ackAbort = new();
     private volatile AckSequence<MqttApplicationMessageReceivedEventArgs> _session;
+    private volatile ProcessingWindow _window = new(1);
     private Task _ackSender = Task.CompletedTask;
     private CancellationToken _stopping;
     private volatile bool _redelivering;
@@ -117,6 +119,9 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     /// <summary>QoS 1 messages received on the current connection and not yet acknowledged or given up.</summary>
     public int Unacknowledged => _session.Pending;
+
+    /// <summary>QoS 1 messages of the current connection taken in and not yet processed or given up (at most ReceiveMaximum).</summary>
+    public int InProcess => _window.InUse;
 
     /// <summary>Messages given up on the current connection (grain call failed): the broker resends them on the next one.</summary>
     public int Abandoned => _session.Abandoned;
@@ -313,6 +318,8 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     private AckSequence<MqttApplicationMessageReceivedEventArgs> NewSession()
     {
+        _window.Close();
+        _window = new ProcessingWindow(_options.ReceiveMaximum);
         AckSequence<MqttApplicationMessageReceivedEventArgs>? session = null;
         session = new AckSequence<MqttApplicationMessageReceivedEventArgs>(m => _acksToSend.Writer.TryWrite((session!, m)));
         return session;
@@ -357,7 +364,20 @@ public sealed partial class MqttBridgeClient : BackgroundService
             return;
         }
 
-        var receipt = message.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce ? null : _session.Register(e);
+        IDeliveryReceipt? receipt = null;
+        if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            // Never more than ReceiveMaximum messages in hand, whatever the broker sends (see ProcessingWindow).
+            var window = _window;
+            if (!await window.EnterAsync(_stopping))
+            {
+                // The connection is gone or the bridge stops: not taken in, not acknowledged; the broker resends it.
+                return;
+            }
+
+            receipt = window.Track(_session.Register(e));
+        }
+
         DeviceMessage? routed;
         try
         {
@@ -394,6 +414,7 @@ public sealed partial class MqttBridgeClient : BackgroundService
     {
         // Acknowledgements of this connection can no longer be sent; the broker resends those messages.
         _session.Close();
+        _window.Close();
         if (e.ClientWasConnected && !_stopping.IsCancellationRequested && !_redelivering)
         {
             LogDisconnected(_logger, e.Reason.ToString(), e.Exception?.Message ?? "");

@@ -61,11 +61,12 @@ public sealed class MqttOptions
     public int Lanes { get; set; } = 4;
 
     /// <summary>
-    /// MQTT 5 Receive Maximum: QoS 1 messages the broker may have delivered but not yet seen acknowledged. The bridge
-    /// acknowledges only after the grains have a message, so this bounds how many are being processed at once across all
-    /// lanes. The broker's own limit applies too (Mosquitto: <c>max_inflight_messages</c>).
+    /// Device messages (QoS 1) the bridge has in hand at once: taken in and not yet in their grains. The bridge keeps this
+    /// window itself and also sends it to the broker as the MQTT 5 Receive Maximum (Mosquitto 2.0.11 honours that only
+    /// until acknowledgements flow; see <see cref="Ingest.ProcessingWindow"/>). Smaller means fresher reads in the items
+    /// and less memory; larger means bigger batches for the gates and the storage (docs/decisions/0008).
     /// </summary>
-    public int ReceiveMaximum { get; set; } = 1000;
+    public int ReceiveMaximum { get; set; } = 5000;
 
     /// <summary>How long the broker keeps the bridge's session (subscriptions, queued QoS 1 messages) while it is away.</summary>
     public uint SessionExpirySeconds { get; set; } = 3600;
