@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Tracking.Bench.Ceiling;
 using Tracking.Bench.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Tracking.Bench.Reporting;
 using Tracking.DeviceBridge.Mqtt;
 using Tracking.Grains.Interfaces.Devices;
