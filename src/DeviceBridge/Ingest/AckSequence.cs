@@ -9,11 +9,17 @@ namespace Tracking.DeviceBridge.Ingest;
 /// skipped (never acknowledged: the broker redelivers them on the next session). One sequence lives as long as one
 /// broker connection: after <see cref="Close"/> nothing more is released, because packet identifiers of the old
 /// connection mean nothing on a new one (the broker redelivers those messages itself).
+/// It also keeps the connection's window: at most <c>window</c> messages taken in with <see cref="RegisterAsync"/> and
+/// not yet settled. The MQTT 5 Receive Maximum asks the broker for the same, but Mosquitto 2.0.11 (Debian 12) keeps it
+/// only until the first acknowledgements come back and then sends all it has queued: the bridge was seen holding 75,000
+/// unsettled messages with a window of 1,000 (docs/decisions/0008). <see cref="Close"/> frees whoever waits for room.
 /// </summary>
 /// <typeparam name="T">What to acknowledge (the received message's event args in the bridge).</typeparam>
-public sealed class AckSequence<T>(Action<T> release)
+public sealed class AckSequence<T>(Action<T> release, int window = int.MaxValue)
 {
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _room = new(window);
+    private readonly CancellationTokenSource _closing = new();
     private readonly Queue<Receipt> _pending = new();
     private bool _closed;
     private long _firstAbandonedAt;
@@ -38,9 +44,37 @@ public sealed class AckSequence<T>(Action<T> release)
         }
     }
 
-    public IDeliveryReceipt Register(T message)
+    /// <summary>Messages taken in with <see cref="RegisterAsync"/> and not yet processed or given up.</summary>
+    public int InProcess => window - _room.CurrentCount;
+
+    /// <summary>
+    /// Waits for room in the window, then registers the message. Null when the sequence was closed or
+    /// <paramref name="cancellationToken"/> fired while waiting: the message is not taken in (nor acknowledged).
+    /// </summary>
+    public async ValueTask<IDeliveryReceipt?> RegisterAsync(T message, CancellationToken cancellationToken)
     {
-        var receipt = new Receipt(this, message);
+        if (!await _room.WaitAsync(0))
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+            try
+            {
+                await _room.WaitAsync(either.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        return Register(message, holdsRoom: true);
+    }
+
+    /// <summary>Registers the message outside the window.</summary>
+    public IDeliveryReceipt Register(T message) => Register(message, holdsRoom: false);
+
+    private Receipt Register(T message, bool holdsRoom)
+    {
+        var receipt = new Receipt(this, message, holdsRoom);
         lock (_gate)
         {
             if (!_closed)
@@ -52,6 +86,10 @@ public sealed class AckSequence<T>(Action<T> release)
         return receipt;
     }
 
+    /// <summary>
+    /// Nothing more is released, and whoever waits for room gets none. Receipts of this connection that settle later
+    /// still give their room back, harmlessly.
+    /// </summary>
     public void Close()
     {
         lock (_gate)
@@ -59,6 +97,8 @@ public sealed class AckSequence<T>(Action<T> release)
             _closed = true;
             _pending.Clear();
         }
+
+        _closing.Cancel();
     }
 
     private void NoteAbandoned()
@@ -83,7 +123,7 @@ public sealed class AckSequence<T>(Action<T> release)
         }
     }
 
-    private sealed class Receipt(AckSequence<T> owner, T message) : IDeliveryReceipt
+    private sealed class Receipt(AckSequence<T> owner, T message, bool holdsRoom) : IDeliveryReceipt
     {
         public const int Open = 0;
         public const int Done = 1;
@@ -106,6 +146,11 @@ public sealed class AckSequence<T>(Action<T> release)
                 if (state == Skipped)
                 {
                     owner.NoteAbandoned();
+                }
+
+                if (holdsRoom)
+                {
+                    owner._room.Release();
                 }
 
                 owner.Settle();

@@ -19,7 +19,7 @@ namespace Tracking.DeviceBridge.Mqtt;
 /// the broker while the bridge is away; reconnects with exponential backoff and resubscribes each time; subscribes
 /// through a shared subscription group so several silos split the device traffic. The receive handler only parses
 /// and hands off to <see cref="DeviceLanes"/>: it never waits for a grain, only for room when ReceiveMaximum messages
-/// are already in hand (<see cref="ProcessingWindow"/>). QoS 1 messages are acknowledged (PUBACK)
+/// are already in hand (the connection's window, kept by <see cref="AckSequence{T}"/>). QoS 1 messages are acknowledged (PUBACK)
 /// only after their grain call, in receive order (<see cref="AckSequence{T}"/>), by a separate sender: a crash or a
 /// cut-short shutdown leaves them unacknowledged and the broker redelivers them to the next session with this
 /// ClientId (docs/decisions/0008-device-bridge-acknowledgements.md).
@@ -42,7 +42,6 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     private readonly CancellationTokenSource _ackAbort = new();
     private volatile AckSequence<MqttApplicationMessageReceivedEventArgs> _session;
-    private volatile ProcessingWindow _window = new(1);
     private Task _ackSender = Task.CompletedTask;
     private CancellationToken _stopping;
     private volatile bool _redelivering;
@@ -121,7 +120,7 @@ public sealed partial class MqttBridgeClient : BackgroundService
     public int Unacknowledged => _session.Pending;
 
     /// <summary>QoS 1 messages of the current connection taken in and not yet processed or given up (at most ReceiveMaximum).</summary>
-    public int InProcess => _window.InUse;
+    public int InProcess => _session.InProcess;
 
     /// <summary>Messages given up on the current connection (grain call failed): the broker resends them on the next one.</summary>
     public int Abandoned => _session.Abandoned;
@@ -318,10 +317,8 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     private AckSequence<MqttApplicationMessageReceivedEventArgs> NewSession()
     {
-        _window.Close();
-        _window = new ProcessingWindow(_options.ReceiveMaximum);
         AckSequence<MqttApplicationMessageReceivedEventArgs>? session = null;
-        session = new AckSequence<MqttApplicationMessageReceivedEventArgs>(m => _acksToSend.Writer.TryWrite((session!, m)));
+        session = new AckSequence<MqttApplicationMessageReceivedEventArgs>(m => _acksToSend.Writer.TryWrite((session!, m)), _options.ReceiveMaximum);
         return session;
     }
 
@@ -367,15 +364,13 @@ public sealed partial class MqttBridgeClient : BackgroundService
         IDeliveryReceipt? receipt = null;
         if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
         {
-            // Never more than ReceiveMaximum messages in hand, whatever the broker sends (see ProcessingWindow).
-            var window = _window;
-            if (!await window.EnterAsync(_stopping))
+            // Never more than ReceiveMaximum messages in hand, whatever the broker sends (see AckSequence).
+            receipt = await _session.RegisterAsync(e, _stopping);
+            if (receipt is null)
             {
                 // The connection is gone or the bridge stops: not taken in, not acknowledged; the broker resends it.
                 return;
             }
-
-            receipt = window.Track(_session.Register(e));
         }
 
         DeviceMessage? routed;
@@ -414,7 +409,6 @@ public sealed partial class MqttBridgeClient : BackgroundService
     {
         // Acknowledgements of this connection can no longer be sent; the broker resends those messages.
         _session.Close();
-        _window.Close();
         if (e.ClientWasConnected && !_stopping.IsCancellationRequested && !_redelivering)
         {
             LogDisconnected(_logger, e.Reason.ToString(), e.Exception?.Message ?? "");

@@ -63,7 +63,7 @@ public sealed class MqttOptions
     /// <summary>
     /// Device messages (QoS 1) the bridge has in hand at once: taken in and not yet in their grains. The bridge keeps this
     /// window itself and also sends it to the broker as the MQTT 5 Receive Maximum (Mosquitto 2.0.11 honours that only
-    /// until acknowledgements flow; see <see cref="Ingest.ProcessingWindow"/>). Smaller means fresher reads in the items
+    /// until acknowledgements flow; see <see cref="Ingest.AckSequence{T}"/>). Smaller means fresher reads in the items
     /// and less memory; larger means bigger batches for the gates and the storage (docs/decisions/0008).
     /// </summary>
     public int ReceiveMaximum { get; set; } = 5000;

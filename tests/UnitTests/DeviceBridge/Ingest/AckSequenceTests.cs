@@ -116,4 +116,78 @@ public sealed class AckSequenceTests
         var later = firstAbandoned + System.Diagnostics.Stopwatch.Frequency; // one second on
         Assert.InRange(acks.OldestAbandonedAge(later), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
     }
+
+    [Fact]
+    public async Task A_full_window_takes_the_next_message_only_when_one_in_hand_is_settled()
+    {
+        var acks = new AckSequence<int>(_released.Add, window: 2);
+        var first = await acks.RegisterAsync(1, CancellationToken.None);
+        var second = await acks.RegisterAsync(2, CancellationToken.None);
+
+        var third = acks.RegisterAsync(3, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(third.IsCompleted);
+        Assert.Equal(2, acks.InProcess);
+
+        second!.Processed();
+        Assert.NotNull(await third);
+        Assert.Equal(2, acks.InProcess);
+        Assert.Empty(_released);
+
+        first!.Abandoned();
+        Assert.Equal(1, acks.InProcess);
+        Assert.Equal([2], _released);
+    }
+
+    [Fact]
+    public async Task A_receipt_settled_twice_gives_its_room_back_once()
+    {
+        var acks = new AckSequence<int>(_released.Add, window: 1);
+        var receipt = await acks.RegisterAsync(1, CancellationToken.None);
+
+        receipt!.Processed();
+        receipt.Abandoned();
+        receipt.Processed();
+
+        Assert.Equal(0, acks.InProcess);
+        Assert.NotNull(await acks.RegisterAsync(2, CancellationToken.None));
+        using var soon = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        Assert.Null(await acks.RegisterAsync(3, soon.Token));
+    }
+
+    [Fact]
+    public async Task Messages_registered_outside_the_window_take_no_room()
+    {
+        var acks = new AckSequence<int>(_released.Add, window: 1);
+        acks.Register(1).Processed();
+
+        Assert.Equal(0, acks.InProcess);
+        Assert.NotNull(await acks.RegisterAsync(2, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Closing_frees_whoever_waits_for_room_without_taking_the_message_in()
+    {
+        var acks = new AckSequence<int>(_released.Add, window: 1);
+        Assert.NotNull(await acks.RegisterAsync(1, CancellationToken.None));
+        var waiting = acks.RegisterAsync(2, CancellationToken.None).AsTask();
+
+        acks.Close();
+
+        Assert.Null(await waiting);
+        Assert.Null(await acks.RegisterAsync(3, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_stopping_bridge_stops_waiting_for_room()
+    {
+        var acks = new AckSequence<int>(_released.Add, window: 1);
+        Assert.NotNull(await acks.RegisterAsync(1, CancellationToken.None));
+        using var stopping = new CancellationTokenSource();
+        var waiting = acks.RegisterAsync(2, stopping.Token).AsTask();
+
+        await stopping.CancelAsync();
+
+        Assert.Null(await waiting);
+    }
 }
