@@ -145,7 +145,10 @@ public sealed partial class RmaGrain : Grain, IRmaGrain
             return new RmaReceipt(false, sku, null, rma.Channel.ToString(), 0);
         }
 
-        var updatedLine = line with { Received = line.Received + 1, Items = [.. line.Items, itemId] };
+        // A plain array: for the compiler's own read-only list type, which a collection expression typed as the
+        // interface would create, Orleans resolved a codec anew on every write of the RMA (seen in a profile).
+        string[] items = [.. line.Items, itemId];
+        var updatedLine = line with { Received = line.Received + 1, Items = items };
         var lines = rma.Lines.Select(l => l.LineNumber == line.LineNumber ? updatedLine : l).ToList();
         var next = Change(rma with { Lines = lines, Status = RmaRules.StatusAfterReceipt(lines) });
         if (next.RefundPolicy == RefundPolicy.OnReceipt)
