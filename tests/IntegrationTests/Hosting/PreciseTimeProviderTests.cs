@@ -79,16 +79,18 @@ public sealed class PreciseTimeProviderTests
     [Fact]
     public async Task A_long_timer_moved_to_a_later_long_due_fires_once_and_not_before_it()
     {
-        using var counted = new CountingTimer(TimeSpan.FromMilliseconds(150));
+        // The change must come well before the first due time. With a first due time of 150 ms, a 100 ms delay on a
+        // loaded CI machine once ended after it: the timer rightly fired before the change, and the test failed.
+        using var counted = new CountingTimer(TimeSpan.FromMilliseconds(1_000));
 
         await Task.Delay(100);
         var moved = Stopwatch.StartNew();
-        counted.Timer.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+        counted.Timer.Change(TimeSpan.FromMilliseconds(1_500), Timeout.InfiniteTimeSpan);
         await counted.Fired.WaitAsync(Patience);
         var after = moved.Elapsed;
         await Task.Delay(400);
 
-        Assert.True(after >= TimeSpan.FromMilliseconds(280), $"fired {after.TotalMilliseconds:0} ms after the change, due at 300");
+        Assert.True(after >= TimeSpan.FromMilliseconds(1_480), $"fired {after.TotalMilliseconds:0} ms after the change, due at 1500");
         Assert.Equal(1, counted.Ticks);
     }
 
