@@ -1,7 +1,6 @@
 using Tracking.DeviceBridge.Mqtt;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.IntegrationTests.Infrastructure;
-using Tracking.IntegrationTests.Items;
 using Tracking.IntegrationTests.Storage;
 
 namespace Tracking.IntegrationTests.Devices;
@@ -12,33 +11,20 @@ namespace Tracking.IntegrationTests.Devices;
 /// reaches its item. Items are made slow for real: PostgreSQL sleeps on every item state row.
 /// </summary>
 [Collection("devices")]
-public sealed class BridgeWindowTests : IAsyncLifetime
+public sealed class BridgeWindowTests : DeviceHostOnOwnDatabase
 {
     private const int Window = 4;
     private const string Gate = "NYC1-GATE-IN";
-    private readonly PostgresDatabase _database = new();
-    private TrackingHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        var settings = LifecycleHostFixture.Settings(_database.ConnectionString);
+    protected override void Configure(Dictionary<string, string> settings) =>
         settings["Tracking:Mqtt:ReceiveMaximum"] = Window.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _host = await DeviceHosts.StartAsync(overrides: settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _database.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_burst_of_reads_for_slow_items_is_taken_in_no_more_than_the_window_at_a_time_and_all_reach_their_items()
     {
-        var bridge = _host.Services.GetRequiredService<MqttBridgeClient>();
-        await DeviceHosts.WaitConnectedAsync(_host);
-        await _database.ExecuteAsync("""
+        var bridge = Host.Services.GetRequiredService<MqttBridgeClient>();
+        await DeviceHosts.WaitConnectedAsync(Host);
+        await Database.ExecuteAsync("""
             CREATE FUNCTION slow_item() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NEW; END $$;
             CREATE TRIGGER slow_item BEFORE INSERT OR UPDATE ON grain_state FOR EACH ROW WHEN (NEW.state_name = 'item') EXECUTE FUNCTION slow_item();
             """);
@@ -62,7 +48,7 @@ public sealed class BridgeWindowTests : IAsyncLifetime
             }
         }
 
-        var items = epcs.Select(epc => _host.Grains.GetGrain<IReturnedItemGrain>(epc)).ToList();
+        var items = epcs.Select(epc => Host.Grains.GetGrain<IReturnedItemGrain>(epc)).ToList();
         Assert.True(
             await Eventually.HoldsAsync(async () => (await Task.WhenAll(items.Select(i => i.GetAsync()))).All(s => s is not null), TimeSpan.FromSeconds(60)),
             "not every read reached its item");

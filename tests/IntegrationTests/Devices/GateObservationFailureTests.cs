@@ -2,7 +2,6 @@ using Tracking.DeviceBridge.Mqtt;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.IntegrationTests.Infrastructure;
-using Tracking.IntegrationTests.Items;
 using Tracking.IntegrationTests.Storage;
 
 namespace Tracking.IntegrationTests.Devices;
@@ -14,35 +13,24 @@ namespace Tracking.IntegrationTests.Devices;
 /// the item, without a restart. The fault is real: PostgreSQL refuses that item's state rows.
 /// </summary>
 [Collection("devices")]
-public sealed class GateObservationFailureTests : IAsyncLifetime
+public sealed class GateObservationFailureTests : DeviceHostOnOwnDatabase
 {
     private const string Gate = "NYC1-GATE-IN";
-    private readonly PostgresDatabase _database = new();
-    private TrackingHost _host = null!;
 
-    public async Task InitializeAsync()
+    protected override void Configure(Dictionary<string, string> settings)
     {
-        await _database.InitializeAsync();
-        var settings = LifecycleHostFixture.Settings(_database.ConnectionString);
         settings["Tracking:Rfid:ObservationAttempts"] = "2";
         // The tag would stay in the field for ten minutes: only forgetting it lets the read through again.
         settings["Tracking:Rfid:DepartureSilenceSeconds"] = "600";
         settings["Tracking:Mqtt:RedeliverAbandonedAfterSeconds"] = "1";
-        _host = await DeviceHosts.StartAsync(overrides: settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _database.DisposeAsync();
     }
 
     [Fact]
     public async Task A_read_its_item_cannot_store_is_not_acknowledged_and_the_same_read_delivered_again_reaches_the_item()
     {
         var epc = TestDevice.NewEpc();
-        var gate = _host.Grains.GetGrain<IRfidGateGrain>(Gate);
-        var item = _host.Grains.GetGrain<IReturnedItemGrain>(epc);
+        var gate = Host.Grains.GetGrain<IRfidGateGrain>(Gate);
+        var item = Host.Grains.GetGrain<IReturnedItemGrain>(epc);
         await RefuseItemStateAsync(epc);
 
         var refused = await gate.AcceptAsync(Read(epc));
@@ -63,8 +51,8 @@ public sealed class GateObservationFailureTests : IAsyncLifetime
     public async Task A_read_the_bridge_gave_up_on_comes_back_from_the_broker_and_reaches_the_item_once_storage_works()
     {
         var epc = TestDevice.NewEpc();
-        var bridge = _host.Services.GetRequiredService<MqttBridgeClient>();
-        await DeviceHosts.WaitConnectedAsync(_host);
+        var bridge = Host.Services.GetRequiredService<MqttBridgeClient>();
+        await DeviceHosts.WaitConnectedAsync(Host);
         await RefuseItemStateAsync(epc);
 
         await using (var reader = await TestDevice.ConnectAsync(TestEnvironment.MqttPort, clientId: $"gate-{Guid.NewGuid():N}"))
@@ -76,25 +64,25 @@ public sealed class GateObservationFailureTests : IAsyncLifetime
         Assert.True(
             await Eventually.HoldsAsync(() => Task.FromResult(bridge.RedeliveryReconnectCount > 0), TimeSpan.FromSeconds(30)),
             "the bridge never reconnected for the message it gave up on");
-        Assert.Null(await _host.Grains.GetGrain<IReturnedItemGrain>(epc).GetAsync());
+        Assert.Null(await Host.Grains.GetGrain<IReturnedItemGrain>(epc).GetAsync());
 
         await AcceptItemStateAsync();
         Assert.True(
-            await Eventually.HoldsAsync(async () => await _host.Grains.GetGrain<IReturnedItemGrain>(epc).GetAsync() is not null, TimeSpan.FromSeconds(30)),
+            await Eventually.HoldsAsync(async () => await Host.Grains.GetGrain<IReturnedItemGrain>(epc).GetAsync() is not null, TimeSpan.FromSeconds(30)),
             "the read never reached its item after storage came back");
         Assert.True(
             await Eventually.HoldsAsync(() => Task.FromResult(bridge.Unacknowledged == 0 && bridge.Abandoned == 0), TimeSpan.FromSeconds(30)),
             $"the bridge still holds {bridge.Unacknowledged} unacknowledged and {bridge.Abandoned} abandoned message(s)");
     }
 
-    private Task RefuseItemStateAsync(string epc) => _database.ExecuteAsync($"""
+    private Task RefuseItemStateAsync(string epc) => Database.ExecuteAsync($"""
         CREATE FUNCTION refuse_item() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'test fault: item state refused'; END $$;
         CREATE TRIGGER refuse_item BEFORE INSERT OR UPDATE ON grain_state
             FOR EACH ROW WHEN (NEW.grain_id LIKE '%{epc}%') EXECUTE FUNCTION refuse_item();
         """);
 
-    private Task AcceptItemStateAsync() => _database.ExecuteAsync("DROP TRIGGER refuse_item ON grain_state; DROP FUNCTION refuse_item();");
+    private Task AcceptItemStateAsync() => Database.ExecuteAsync("DROP TRIGGER refuse_item ON grain_state; DROP FUNCTION refuse_item();");
 
     private static RfidReadBatch Read(string epc) => new(Gate, [new RfidRead(epc, 1, -50, DateTimeOffset.UtcNow)]);
 }
