@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Tracking.Grains.Interfaces.Common;
 
 namespace Tracking.Bench.Ceiling;
 
@@ -73,7 +74,7 @@ public sealed class CeilingSubscriber : IAsyncDisposable
             round.Clear();
             while (round.Count < 2000 && _channel.Reader.TryRead(out var device))
             {
-                round.Add(grains.GetGrain<INoopGrain>(device).AcceptAsync(1));
+                round.Add(grains.Reference<INoopGrain>(device).AcceptAsync(1));
             }
 
             await Task.WhenAll(round);

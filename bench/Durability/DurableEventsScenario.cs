@@ -50,6 +50,7 @@ public sealed class DurableEventsScenario : IScenario
             async Task MeasureAsync(string kind, string suffix, string provider, int parallel, Func<Task<(long Acknowledged, TimeSpan Elapsed)>> run)
             {
                 using var metrics = new TrackingMetrics();
+                context.Say($"durable: measuring {kind}, {provider} provider, {parallel} callers");
                 var before = await db.CountAsync("SELECT count(*) FROM item_journal");
                 var cpu = await CpuMeter.StartAsync(s.PostgresAdmin);
                 var (acknowledged, elapsed) = await run();
@@ -143,7 +144,7 @@ public sealed class DurableEventsScenario : IScenario
                 }
 
                 var id = string.Create(CultureInfo.InvariantCulture, $"LP-{prefix}-{run}-{i:D8}");
-                await grains.GetGrain<IReturnedItemGrain>(id).ExpectAsync($"RMA-{run}-{i / 20}", "SKU-BENCH", ReasonCodes.NotWanted, "Web", "AMS1", 0);
+                await grains.Reference<IReturnedItemGrain>(id).ExpectAsync($"RMA-{run}-{i / 20}", "SKU-BENCH", ReasonCodes.NotWanted, "Web", "AMS1", 0);
                 Interlocked.Increment(ref done);
             }
         });
