@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Tracking.Grains.Devices;
@@ -12,12 +13,6 @@ public static partial class LiveStreamExtensions
 {
     private static readonly Counter<long> PublishFailures = DeviceMetrics.Meter.CreateCounter<long>(
         "tracking.live.publish_failures", description: "Live events not published (reason: silo-stopping or error); maps resync on reconnect");
-
-    public static IAsyncStream<LiveEvent> WarehouseStream(this IStreamProvider provider, string warehouse) =>
-        provider.GetStream<LiveEvent>(StreamId.Create(LiveStreams.WarehouseNamespace, warehouse));
-
-    public static IAsyncStream<LiveEvent> RegionStream(this IStreamProvider provider, string region) =>
-        provider.GetStream<LiveEvent>(StreamId.Create(LiveStreams.RegionNamespace, region));
 
     /// <summary>
     /// Publishes to the warehouse stream. The state change has already been stored, so a lost live event only
@@ -36,7 +31,9 @@ public static partial class LiveStreamExtensions
 
         try
         {
-            await grain.GetStreamProvider(LiveStreams.Provider).WarehouseStream(evt.Warehouse).OnNextAsync(evt);
+            var handles = grain.GrainContext.ActivationServices.GetRequiredService<LiveStreamHandles>();
+            var stream = await handles.WarehouseAsync(evt.Warehouse);
+            await stream.OnNextAsync(evt);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracking.Grains.Interfaces.Common;
@@ -511,19 +512,19 @@ public sealed partial class TransferGrain(
         await SaveAsync(transfer);
         var itemCount = transfer.Items.Count(i => i.State != TransferItemState.Unexpected);
         var at = DateTimeOffset.UtcNow;
-        var streams = this.GetStreamProvider(LiveStreams.Provider);
+        var streams = GrainContext.ActivationServices.GetRequiredService<LiveStreamHandles>();
         var regions = new[] { transfer.From, transfer.To }.Select(w => site.FindWarehouse(w)?.Region).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         try
         {
             foreach (var warehouse in new[] { transfer.From, transfer.To })
             {
                 var evt = new TransferChanged(warehouse, at, Id, transfer.From, transfer.To, transfer.Status.ToString(), itemCount, transfer.Eta);
-                await streams.WarehouseStream(warehouse).OnNextAsync(evt);
+                await (await streams.WarehouseAsync(warehouse)).OnNextAsync(evt);
             }
 
             foreach (var region in regions)
             {
-                await streams.RegionStream(region).OnNextAsync(new TransferChanged(transfer.From, at, Id, transfer.From, transfer.To, transfer.Status.ToString(), itemCount, transfer.Eta));
+                await (await streams.RegionAsync(region)).OnNextAsync(new TransferChanged(transfer.From, at, Id, transfer.From, transfer.To, transfer.Status.ToString(), itemCount, transfer.Eta));
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

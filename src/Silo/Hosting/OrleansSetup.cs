@@ -8,6 +8,7 @@ using Orleans.Storage;
 using Tracking.Silo.Live;
 using Tracking.Silo.Storage.GrainState;
 using Tracking.Grains.Interfaces.Live;
+using Tracking.Grains.Live;
 
 namespace Tracking.Silo.Hosting;
 
@@ -91,6 +92,8 @@ public static class OrleansSetup
             p.GetQueueMsgsTimerPeriod = options.Streams.PollInterval;
             p.BatchContainerBatchSize = 100;
         }));
+        // Grains publish through one handle per stream for the whole silo, not one per activation (LiveStreamHandles).
+        silo.ConfigureServices(services => services.AddSingleton<LiveStreamHandles>());
         if (options.Dashboard.IsEnabled(options.Storage.Mode))
         {
             silo.AddDashboard();
