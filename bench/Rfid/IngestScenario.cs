@@ -141,6 +141,7 @@ public sealed class IngestScenario : IScenario
         await publishers.LoadAsync(messages);
         var before = await TotalReadsAsync(silo, stream);
         using var metrics = new TrackingMetrics();
+        using var streamCache = new StreamCacheMeter();
         context.Say($"ingest: publishing {stream.Reads.Count:N0} reads in {messages.Count:N0} messages ({readsPerMessage} per message)");
         Heap.Settle();
         var gc = GcPauses.Start();
@@ -159,7 +160,7 @@ public sealed class IngestScenario : IScenario
         var arrivals = stream.Tags.Count * Gates.Length;
         var (changes, changesDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.items.events"), arrivals, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
         var cpuTimes = cpu.Stop();
-        var collections = gc.Stop() + "; " + pool.Stop();
+        var collections = gc.Stop() + "; " + pool.Stop() + "; " + streamCache.Describe();
         var landed = await TotalReadsAsync(silo, stream) - before;
         // Every batch a gate accepts adds its reads once: the number of additions is the number of batches.
         var batches = metrics.Count("tracking.rfid.reads");

@@ -92,6 +92,13 @@ public static class OrleansSetup
             p.GetQueueMsgsTimerPeriod = options.Streams.PollInterval;
             p.BatchContainerBatchSize = 100;
         }));
+        // Delivered events leave the cache after CacheRetention instead of Orleans' 30 minutes (docs/decisions/0016).
+        streams.ConfigureCacheEviction(o => o.Configure(e =>
+        {
+            e.DataMinTimeInCache = options.Streams.CacheRetention;
+            e.DataMaxAgeInCache = options.Streams.CacheRetention;
+            e.MetadataMinTimeInCache = options.Streams.CacheRetention * 2;
+        }));
         // Grains publish through one handle per stream for the whole silo, not one per activation (LiveStreamHandles).
         silo.ConfigureServices(services => services.AddSingleton<LiveStreamHandles>());
         if (options.Dashboard.IsEnabled(options.Storage.Mode))

@@ -55,6 +55,11 @@ public sealed class TrackingOptionsValidator : IValidateOptions<TrackingOptions>
             failures.Add($"Tracking:Streams:Queues = {options.Streams.Queues} must be between 1 and 64 (the default is 2).");
         }
 
+        if (options.Streams.CacheRetention < TimeSpan.FromSeconds(1) || options.Streams.CacheRetention > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Tracking:Streams:CacheRetention = {options.Streams.CacheRetention} must be between 00:00:01 and 01:00:00 (the default is 00:00:30).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -28,6 +28,8 @@ public sealed class StartupValidationTests
     [InlineData("--Tracking:Streams:Queues=0", "Tracking:Streams:Queues")]
     [InlineData("--Tracking:Streams:IdleWait=-00:00:00.001", "Tracking:Streams:IdleWait")]
     [InlineData("--Tracking:Streams:IdleWait=00:00:02", "Tracking:Streams:IdleWait")]
+    [InlineData("--Tracking:Streams:CacheRetention=00:00:00.500", "Tracking:Streams:CacheRetention")]
+    [InlineData("--Tracking:Streams:CacheRetention=02:00:00", "Tracking:Streams:CacheRetention")]
     public void Live_stream_settings_out_of_range_are_refused_by_name(string setting, string key)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => TrackingApp.Build([setting]));
