@@ -63,8 +63,8 @@ public sealed class LiveStreamSettings
 
     /// <summary>
     /// How long a live event stays in its queue's cache after it was read from the queue. Orleans keeps events there for
-    /// subscribers that rewind or fall behind, by default until they are 30 minutes older than the newest event; at a
-    /// busy site that held hundreds of megabytes (docs/decisions/0016). Nothing here rewinds: a watcher that falls this
+    /// subscribers that rewind or fall behind, by default until they are 30 minutes older than the newest event, so the
+    /// cache of a busy silo grows for half an hour (docs/decisions/0016). Nothing here rewinds: a watcher that falls this
     /// far behind misses events, and its feed heals on its next refresh from the grains (decision 0005).
     /// </summary>
     public TimeSpan CacheRetention { get; set; } = TimeSpan.FromSeconds(30);
