@@ -4,8 +4,8 @@ using System.Globalization;
 namespace Tracking.Bench.Infrastructure;
 
 /// <summary>
-/// What the live streams' queue caches hold right now (Orleans' own gauges, summed over the queues of the silo in this
-/// process): events read from the queues and kept for late or rewinding subscribers (docs/decisions/0016).
+/// What the live streams' queue caches hold right now (Orleans' own counters, summed over the queues): events read from
+/// the queues and kept for late or rewinding subscribers (docs/decisions/0016).
 /// </summary>
 public sealed class StreamCacheMeter : IDisposable
 {
@@ -14,14 +14,18 @@ public sealed class StreamCacheMeter : IDisposable
     private const string PurgedName = "orleans-streams-queue-cache-messages-purged";
     private const string AllocatedName = "orleans-streams-queue-cache-memory-allocated";
     private const string ReleasedName = "orleans-streams-queue-cache-memory-released";
-    private readonly MeterListener _listener = new();
     private readonly Dictionary<string, long> _sums = new(StringComparer.Ordinal);
+    private readonly MeterListener _listener = new();
 
-    public StreamCacheMeter()
+    /// <param name="meterScope">
+    /// Only the meters this factory made (a host's <see cref="IMeterFactory"/>), for a process with several silos; null
+    /// counts every silo in this process.
+    /// </param>
+    public StreamCacheMeter(IMeterFactory? meterScope = null)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Name is AddedName or PurgedName or AllocatedName or ReleasedName)
+            if ((meterScope is null || ReferenceEquals(instrument.Meter.Scope, meterScope)) && instrument.Name is AddedName or PurgedName or AllocatedName or ReleasedName)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -30,19 +34,26 @@ public sealed class StreamCacheMeter : IDisposable
         _listener.Start();
     }
 
-    /// <summary>E.g. "live-event cache 183,000 events in 64 MiB of blocks".</summary>
-    public string Describe()
+    /// <summary>Events taken into the caches and purged from them since the silo started, and the blocks they hold.</summary>
+    public StreamCacheReading Read()
     {
         lock (_sums)
         {
             _sums.Clear();
             _listener.RecordObservableInstruments();
-            return string.Create(CultureInfo.InvariantCulture,
-                $"live-event cache {Net(AddedName, PurgedName):N0} events in {Net(AllocatedName, ReleasedName) / 1048576.0:0} MiB of blocks");
+            return new StreamCacheReading(
+                _sums.GetValueOrDefault(AddedName),
+                _sums.GetValueOrDefault(PurgedName),
+                _sums.GetValueOrDefault(AllocatedName) - _sums.GetValueOrDefault(ReleasedName));
         }
     }
 
-    public void Dispose() => _listener.Dispose();
+    /// <summary>E.g. "live-event cache 83,613 events in 16 MiB of blocks".</summary>
+    public string Describe()
+    {
+        var reading = Read();
+        return string.Create(CultureInfo.InvariantCulture, $"live-event cache {reading.Cached:N0} events in {reading.BlockBytes / 1048576.0:0} MiB of blocks");
+    }
 
-    private long Net(string more, string less) => _sums.GetValueOrDefault(more) - _sums.GetValueOrDefault(less);
+    public void Dispose() => _listener.Dispose();
 }
