@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Tracking.DeviceBridge.Mqtt;
 using Tracking.Bench.Infrastructure;
 using Tracking.Bench.Reporting;
 using Tracking.Bench.Rfid;
@@ -23,7 +26,7 @@ public sealed class CeilingScenario : IScenario
         var s = context.Settings;
         var result = new ScenarioResult(Name, "1. Bare ceiling: MQTT QoS 1 → a grain that does nothing", "figure", "value", "target / reference");
         await using var silo = await BenchSilo.StartAsync(s, postgres: null);
-        await using var subscriber = await CeilingSubscriber.StartAsync(s.MqttHost, s.MqttPort, silo.Grains);
+        await using var subscriber = await CeilingSubscriber.StartAsync(s.MqttHost, s.MqttPort, silo.Services.GetRequiredService<IOptions<MqttOptions>>().Value.SocketBufferBytes, silo.Grains);
         var readers = context.Site.Warehouses.SelectMany(w => w.Layout.Readers).Select(r => r.ReaderId).ToList();
         await using var publishers = await DevicePublishers.ForScenarioAsync(s, readers);
 

@@ -27,17 +27,20 @@ public sealed class CeilingSubscriber : IAsyncDisposable
         _loop = Task.Run(() => DrainAsync(grains));
     }
 
-    public static async Task<CeilingSubscriber> StartAsync(string host, int port, IGrainFactory grains)
+    public static async Task<CeilingSubscriber> StartAsync(string host, int port, int socketBufferBytes, IGrainFactory grains)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var subscriber = new CeilingSubscriber(client, grains);
-        await client.ConnectAsync(new MqttClientOptionsBuilder()
+        var options = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId($"bench-ceiling-{Guid.NewGuid():N}"[..36])
             .WithCleanStart(true)
             .WithReceiveMaximum(1000)
-            .Build());
+            .Build();
+        // The same socket buffers as the device bridge's, so the ceiling and the pipeline receive alike.
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = socketBufferBytes;
+        await client.ConnectAsync(options);
         await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic($"{TopicPrefix}/#").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .Build());

@@ -292,7 +292,9 @@ public sealed partial class MqttBridgeClient : BackgroundService
                 .WithCertificateValidationHandler(_options.AllowUntrustedCertificates ? _ => true : null!));
         }
 
-        return builder.Build();
+        var options = builder.Build();
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = _options.SocketBufferBytes;
+        return options;
     }
 
     /// <summary>Every (re)connect subscribes again: a broker that lost the session (restart without persistence) still delivers.</summary>

@@ -68,6 +68,16 @@ public sealed class MqttOptions
     /// </summary>
     public int ReceiveMaximum { get; set; } = 5000;
 
+    /// <summary>
+    /// The kernel's receive and send buffer of the bridge's connection to the broker, in bytes. MQTTnet sets both on every
+    /// socket it opens (8 KiB unless told), which turns off the kernel's own sizing and caps the broker's TCP window at
+    /// 16 KiB: an array of 100 reads (about 19 KB) then arrives in pieces, each a wake-up of the bridge (docs/benchmarks.md).
+    /// </summary>
+    public int SocketBufferBytes { get; set; } = DefaultSocketBufferBytes;
+
+    /// <summary>1 MiB: a few hundred single reads or fifty arrays of reads in flight from the broker.</summary>
+    public const int DefaultSocketBufferBytes = 1024 * 1024;
+
     /// <summary>How long the broker keeps the bridge's session (subscriptions, queued QoS 1 messages) while it is away.</summary>
     public uint SessionExpirySeconds { get; set; } = 3600;
 

@@ -49,6 +49,11 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             failures.Add($"Tracking:Mqtt:ReceiveMaximum = {options.ReceiveMaximum} must be between 1 and 65535 (MQTT 5).");
         }
 
+        if (options.SocketBufferBytes is < 4096 or > 64 * 1024 * 1024)
+        {
+            failures.Add($"Tracking:Mqtt:SocketBufferBytes = {options.SocketBufferBytes} must be between 4096 and 67108864.");
+        }
+
         if (options.SharedSubscriptionGroup is { Length: > 0 } group && group.IndexOfAny(['/', '+', '#']) >= 0)
         {
             failures.Add($"Tracking:Mqtt:SharedSubscriptionGroup '{group}' must not contain '/', '+' or '#'.");

@@ -26,4 +26,15 @@ public sealed class MqttOptionsValidatorTests
     {
         Assert.True(new MqttOptionsValidator().Validate(null, new MqttOptions { ReceiveMaximum = 5000 }).Succeeded);
     }
+
+    [Theory]
+    [InlineData(4095)]
+    [InlineData(64 * 1024 * 1024 + 1)]
+    public void A_socket_buffer_outside_4_KiB_to_64_MiB_is_rejected_with_the_setting_named(int bytes)
+    {
+        var result = new MqttOptionsValidator().Validate(null, new MqttOptions { SocketBufferBytes = bytes });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Tracking:Mqtt:SocketBufferBytes", result.FailureMessage, StringComparison.Ordinal);
+    }
 }
