@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Tracking.DeviceBridge.Mqtt;
 using Tracking.Grains.Interfaces.Common;
 
 namespace Tracking.Bench.Ceiling;
@@ -38,8 +39,8 @@ public sealed class CeilingSubscriber : IAsyncDisposable
             .WithCleanStart(true)
             .WithReceiveMaximum(1000)
             .Build();
-        // The same socket buffers as the device bridge's, so the ceiling and the pipeline receive alike.
-        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = socketBufferBytes;
+        // The same connection as the device bridge's, so the ceiling and the pipeline receive alike.
+        ((MqttClientTcpOptions)options.ChannelOptions).StreamProvider = new BrokerStreamProvider(socketBufferBytes);
         await client.ConnectAsync(options);
         await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic($"{TopicPrefix}/#").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))

@@ -293,7 +293,7 @@ public sealed partial class MqttBridgeClient : BackgroundService
         }
 
         var options = builder.Build();
-        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = _options.SocketBufferBytes;
+        ((MqttClientTcpOptions)options.ChannelOptions).StreamProvider = new BrokerStreamProvider(_options.SocketBufferBytes);
         return options;
     }
 
