@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Tracking.DeviceBridge.Mqtt;
 using Tracking.Bench.Infrastructure;
 using Tracking.Bench.Reporting;
 using Tracking.Bench.Rfid;
+using Tracking.DeviceBridge.Mqtt;
 
 namespace Tracking.Bench.Ceiling;
 

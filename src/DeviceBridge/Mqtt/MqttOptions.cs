@@ -69,13 +69,13 @@ public sealed class MqttOptions
     public int ReceiveMaximum { get; set; } = 5000;
 
     /// <summary>
-    /// The kernel's receive and send buffer of the bridge's connection to the broker, in bytes. MQTTnet sets both on every
-    /// socket it opens (8 KiB unless told), which turns off the kernel's own sizing and caps the broker's TCP window at
-    /// 16 KiB: an array of 100 reads (about 19 KB) then arrives in pieces, each a wake-up of the bridge (docs/benchmarks.md).
+    /// The kernel's receive and send buffer of the bridge's connection to the broker, in bytes (capped by the kernel's
+    /// net.core.rmem_max and wmem_max). MQTTnet would set 8 KiB, which caps the broker's TCP window at 16 KiB, so an array
+    /// of 100 reads (about 19 KB) arrives in pieces; the bridge opens the connection itself (decision 0017).
     /// </summary>
     public int SocketBufferBytes { get; set; } = DefaultSocketBufferBytes;
 
-    /// <summary>1 MiB: a few hundred single reads or fifty arrays of reads in flight from the broker.</summary>
+    /// <summary>1 MiB: about 4,000 single-read messages or 50 arrays of 100 reads in flight from the broker.</summary>
     public const int DefaultSocketBufferBytes = 1024 * 1024;
 
     /// <summary>How long the broker keeps the bridge's session (subscriptions, queued QoS 1 messages) while it is away.</summary>
