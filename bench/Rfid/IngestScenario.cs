@@ -145,6 +145,7 @@ public sealed class IngestScenario : IScenario
         context.Say($"ingest: publishing {stream.Reads.Count:N0} reads in {messages.Count:N0} messages ({readsPerMessage} per message)");
         Heap.Settle();
         var gc = GcPauses.Start();
+        var jit = JitActivity.Start();
         var bridge = silo.Services.GetRequiredService<MqttBridgeClient>();
         // In process: taken in by the bridge and not yet in the items (its window); unacknowledged: also waiting for an
         // earlier message's acknowledgement to go first.
@@ -160,7 +161,7 @@ public sealed class IngestScenario : IScenario
         var arrivals = stream.Tags.Count * Gates.Length;
         var (changes, changesDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.items.events"), arrivals, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
         var cpuTimes = cpu.Stop();
-        var collections = gc.Stop() + "; " + pool.Stop() + "; " + streamCache.Describe();
+        var collections = gc.Stop() + "; " + jit.Stop() + "; " + pool.Stop() + "; " + streamCache.Describe();
         var landed = await TotalReadsAsync(silo, stream) - before;
         // Every batch a gate accepts adds its reads once: the number of additions is the number of batches.
         var batches = metrics.Count("tracking.rfid.reads");
