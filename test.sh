@@ -12,7 +12,8 @@ mkdir -p "$results"
 cleanup() { tests/infra/services.sh down "$infra" || true; }
 trap cleanup EXIT
 
-if ! eval "$(tests/infra/services.sh up "$infra")"; then
+# The environment is taken only from a complete start: a failed one prints part of it.
+if ! services_env=$(tests/infra/services.sh up "$infra") || ! eval "$services_env" || [[ -z "${TRACKING_TEST_ARTIFACTS:-}" ]]; then
   echo "could not start the test services (see $infra)"
   echo "0 passed, 1 failed"
   exit 1

@@ -28,10 +28,13 @@ pg_bin() {
 }
 
 free_port() {
-  # Ask the kernel for a free port, then check nothing listens on it.
-  local port
+  # A port below the kernel's ephemeral range (where outgoing connections take their local ports, so a port nobody
+  # listens on may still be taken), on which nothing listens.
+  local port low=32768 high
+  read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  (( low > 12000 )) || low=32768
   for _ in $(seq 1 50); do
-    port=$(( (RANDOM % 20000) + 30000 ))
+    port=$(( (RANDOM % (low - 11000)) + 10000 ))
     if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "$port"; return 0; fi
   done
   echo "no free port found" >&2
@@ -59,9 +62,8 @@ up() {
   install_missing
   mkdir -p "$dir"
   chmod 777 "$dir"
-  local bin pgport mqport
+  local bin pgport mqport attempt
   bin=$(pg_bin)
-  pgport=$(free_port)
   mkdir -p "$dir/pg"
   [[ $(id -u) -eq 0 ]] && chown postgres "$dir/pg"
   as_postgres "$bin/initdb" -D "$dir/pg/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1
@@ -69,12 +71,23 @@ up() {
   # report durable throughput turn it on (TRACKING_INFRA_FSYNC=on) so a commit really waits for the disk.
   local fsync=off
   [[ "${TRACKING_INFRA_FSYNC:-off}" == "on" ]] && fsync=on
-  as_postgres "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" -w -t 60 start \
-    -o "-p $pgport -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=300 -c shared_buffers=256MB" >&2
+  # A port can be taken between choosing it and binding it: another port, up to three times.
+  for attempt in 1 2 3; do
+    pgport=$(free_port)
+    if as_postgres "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" -w -t 60 start \
+      -o "-p $pgport -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=300 -c shared_buffers=256MB" >&2; then
+      break
+    fi
+    (( attempt < 3 )) || { log "PostgreSQL did not start (see $dir/pg/postgres.log)"; return 1; }
+    log "PostgreSQL could not start on port $pgport; trying another"
+  done
   echo "$pgport" > "$dir/pg.port"
 
-  mqport=$(free_port)
-  cat > "$dir/mosquitto.conf" <<CONF
+  local mosq listening
+  mosq=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+  for attempt in 1 2 3; do
+    mqport=$(free_port)
+    cat > "$dir/mosquitto.conf" <<CONF
 listener $mqport 127.0.0.1
 allow_anonymous true
 max_inflight_messages 1000
@@ -82,14 +95,18 @@ max_queued_messages 1000000
 set_tcp_nodelay true
 persistence false
 CONF
-  local mosq
-  mosq=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-  "$mosq" -c "$dir/mosquitto.conf" -d 2>"$dir/mosquitto.log" || "$mosq" -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
-  sleep 0.5
-  pgrep -f "mosquitto -c $dir/mosquitto.conf" > "$dir/mosquitto.pid" || true
-  for _ in $(seq 1 50); do
-    (exec 3<>/dev/tcp/127.0.0.1/$mqport) 2>/dev/null && break
-    sleep 0.1
+    "$mosq" -c "$dir/mosquitto.conf" -d 2>"$dir/mosquitto.log" || "$mosq" -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
+    sleep 0.5
+    pgrep -f "mosquitto -c $dir/mosquitto.conf" > "$dir/mosquitto.pid" || true
+    listening=no
+    for _ in $(seq 1 50); do
+      (exec 3<>/dev/tcp/127.0.0.1/$mqport) 2>/dev/null && { listening=yes; break; }
+      sleep 0.1
+    done
+    [[ $listening == yes ]] && break
+    (( attempt < 3 )) || { log "Mosquitto did not start (see $dir/mosquitto.log)"; return 1; }
+    log "Mosquitto could not listen on port $mqport; trying another"
+    pkill -f "mosquitto -c $dir/mosquitto.conf" 2>/dev/null || true
   done
 
   echo "export TRACKING_TEST_PG='Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50'"
