@@ -35,6 +35,8 @@ free_port() {
   (( low > 12000 )) || low=32768
   for _ in $(seq 1 50); do
     port=$(( (RANDOM % (low - 11000)) + 10000 ))
+    # Not Orleans' default silo and gateway ports, which a locally running system holds.
+    [[ $port == 11111 || $port == 30000 ]] && continue
     if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "$port"; return 0; fi
   done
   echo "no free port found" >&2
