@@ -31,10 +31,11 @@ public sealed class LocationContentsTests : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, 2_000).Select(i => location.PlaceAsync(Item(i, ItemStatus.Received))));
         Assert.True(await Eventually.HoldsAsync(async () => await RowsAsync() == 2_000), $"2,000 rows expected, found {await RowsAsync()}");
 
-        await location.PlaceAsync(Item(7, ItemStatus.Graded));
         await location.RemoveAsync(ItemId(8));
-
         Assert.True(await Eventually.HoldsAsync(async () => await RowsAsync() == 1_999), $"1,999 rows expected, found {await RowsAsync()}");
+
+        // One change on its own as the last write (two changes in a row may be stored together or apart).
+        await location.PlaceAsync(Item(7, ItemStatus.Graded));
         Assert.True(await Eventually.HoldsAsync(async () => await _db.ScalarAsync<string>($"SELECT status FROM location_items WHERE item_id = '{ItemId(7)}'") == "Graded"));
 
         // Every row a write touches carries that write's transaction id, as does the location's header row it rewrites.
