@@ -36,8 +36,8 @@ public sealed class CeilingScenario : IScenario
         // Warm-up, not measured: connections, grain activations, JIT-optimised hot paths. Rounds until the JIT has caught
         // up, as in the ingest scenario, so that the two figures compared in issue 7's target are measured alike.
         var count = (int)Math.Min(2_000_000, 40_000 * s.Seconds);
-        var warmUp = await WarmUp.UntilJitQuietAsync(s.Quick ? 1 : MaxWarmUpRounds,
-            _ => RunOnceAsync(Messages(readers, s.Quick ? 2_000 : count / 4), 0, TimeSpan.FromSeconds(60)));
+        var (warmUpRounds, warmUpMessages) = s.Quick ? (1, 2_000) : (MaxWarmUpRounds, count / 4);
+        var warmUp = await WarmUp.UntilJitQuietAsync(warmUpRounds, _ => RunOnceAsync(Messages(readers, warmUpMessages), 0, TimeSpan.FromSeconds(60)));
         context.Say($"ceiling: {warmUp}");
 
         // Several measured runs, the median reported: on a shared 2-core machine one run can be off by a third.
@@ -67,7 +67,7 @@ public sealed class CeilingScenario : IScenario
         result.Note($"CPU per message of each measured run, µs: {string.Join("; ", runs.Select(r => r.Cpu.PerMessage(r.Landed)))}. " +
             "Busy time of both cores over the run divided by the messages landed, and the processes' shares of it (read from /proc). A saturated machine lands about 2 cores / this; it moves less from run to run than messages/s.");
         result.Note($"Garbage collection and the JIT during each measured run (compare with the ingest scenario's): {string.Join("; ", runs.Select(r => r.Collections))}. " +
-            $"Measured after {warmUp} of {(s.Quick ? 2_000 : count / 4):N0} messages each: rounds until one compiles fewer than {WarmUp.QuietMethods} methods, at most {(s.Quick ? 1 : MaxWarmUpRounds)}.");
+            $"Measured after {warmUp} of {warmUpMessages:N0} messages each: rounds until one compiles fewer than {WarmUp.QuietMethods} methods, at most {warmUpRounds}.");
         return result;
 
         async Task<(PublishOutcome Outcome, long Landed, double Seconds, string Collections, CpuTimes Cpu)> RunOnceAsync(List<OutgoingMessage> messages, double rate, TimeSpan limit)

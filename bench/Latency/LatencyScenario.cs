@@ -41,6 +41,7 @@ public sealed class LatencyScenario : IScenario
         runs.Insert(0, (s.LiveFlushMs[0], s.FanOutRate, s.FanOutClients, true));
         var gcNotes = new List<string>();
         var warmUps = new List<string>();
+        var (warmUpRounds, warmUpMessages) = s.Quick ? (1, 500) : (MaxWarmUpRounds, WarmUpMessages);
         foreach (var group in runs.GroupBy(r => r.Flush))
         {
             var overrides = new Dictionary<string, string> { ["Tracking:Live:FlushInterval"] = TimeSpan.FromMilliseconds(group.Key).ToString("c", CultureInfo.InvariantCulture) };
@@ -65,7 +66,7 @@ public sealed class LatencyScenario : IScenario
             await using (var watchers = await LatencyClients.ConnectAsync(
                 silo.BaseAddress, context.Site.Warehouses.Select(w => w.Code).ToList(), s.LatencyClients, new HashSet<string>(StringComparer.Ordinal)))
             {
-                warmUp = await WarmUp.UntilJitQuietAsync(s.Quick ? 1 : MaxWarmUpRounds, _ => WarmUpRoundAsync(context, silo, publishers, watchers, s.Quick ? 500 : WarmUpMessages));
+                warmUp = await WarmUp.UntilJitQuietAsync(warmUpRounds, _ => WarmUpRoundAsync(context, silo, publishers, watchers, warmUpMessages));
             }
 
             context.Say($"latency: {warmUp} (window {group.Key} ms)");
@@ -113,8 +114,8 @@ public sealed class LatencyScenario : IScenario
         result.Note($"The devices publish {(s.PublishersInProcess ? "in this process" : "from a process of their own")}. " +
             "Garbage collections in this process (silo and SignalR clients" + (s.PublishersInProcess ? ", publishers" : "") + ") while each level ran and drained; a pause stops every stage in it at once: " +
             string.Join("; ", gcNotes) + ".");
-        result.Note($"Each silo was warmed up before its levels with rounds of {(s.Quick ? 500 : WarmUpMessages):N0} new items at {WarmUpRate:N0} msgs/s watched by {s.LatencyClients} clients, not measured, " +
-            $"until a round compiled fewer than {WarmUp.QuietMethods} methods (at most {(s.Quick ? 1 : MaxWarmUpRounds)}): {string.Join("; ", warmUps)}.");
+        result.Note($"Each silo was warmed up before its levels with rounds of {warmUpMessages:N0} new items at {WarmUpRate:N0} msgs/s watched by {s.LatencyClients} clients, not measured, " +
+            $"until a round compiled fewer than {WarmUp.QuietMethods} methods (at most {warmUpRounds}): {string.Join("; ", warmUps)}.");
         return result;
     }
 

@@ -49,7 +49,7 @@ public sealed class IngestScenario : IScenario
         // A long-running silo has compiled its hot paths to optimised code; a fresh one spends the first seconds in the
         // JIT (perf put 15% of the process there during an unwarmed single-read run, 19% at 64 reads per tag after one
         // warm-up stream). Warm-up streams of other tags, not measured, until the JIT has caught up.
-        var warmUpTags = s.Quick ? Math.Max(1, tags / 4) : tags;
+        var (warmUpRounds, warmUpTags) = s.Quick ? (1, Math.Max(1, tags / 4)) : (MaxWarmUpRounds, tags);
         context.Say($"ingest: announcing {(singles.Count + 1) * tags + (denses.Count * denseTags):N0} tags through RMAs");
         foreach (var stream in singles.Concat(denses).Append(batched))
         {
@@ -60,7 +60,7 @@ public sealed class IngestScenario : IScenario
         var ceiling = context.Report?.Find("ceiling")?.Figures.GetValueOrDefault("msgs_per_s");
         var ceilingCpu = context.Report?.Find("ceiling")?.Figures.GetValueOrDefault("cpu_us_per_msg");
 
-        var warmUp = await WarmUp.UntilJitQuietAsync(s.Quick ? 1 : MaxWarmUpRounds, async _ =>
+        var warmUp = await WarmUp.UntilJitQuietAsync(warmUpRounds, async _ =>
         {
             var stream = RfidStream.Generate(context.Site, warmUpTags, s.ReadsPerTag, Gates);
             await RmaSeeder.SeedAsync(silo.Grains, stream.TagWarehouse);
@@ -99,7 +99,7 @@ public sealed class IngestScenario : IScenario
             "divided by the time from the first publish until the last read landed. Item state changes = `tracking.items.events` (Received at the dock, InspectionStarted at the inspection gate), each stored in PostgreSQL and journaled.");
         result.Note($"Garbage collection and the JIT during each single-read run: {string.Join("; ", ones.Concat(denseRuns).Select(r => r.Collections))}; with arrays: {many.Collections}. A collection pauses the silo and the bridge at once" + (s.PublishersInProcess ? ", and the publishers with them." : "; the publishers, in their own process, go on."));
         result.Note($"Measured after {warmUp} of {warmUpTags:N0} other tags each (single reads, same silo; the ceiling warms up likewise): rounds until one compiles fewer than {WarmUp.QuietMethods} methods, " +
-            $"at most {(s.Quick ? 1 : MaxWarmUpRounds)}, so that the hot paths run JIT-optimised code as in a long-running silo. What the JIT compiled during each measured run is in the note on garbage collection.");
+            $"at most {warmUpRounds}, so that the hot paths run JIT-optimised code as in a long-running silo. What the JIT compiled during each measured run is in the note on garbage collection.");
         result.Note($"The publishers run {publishers.Describe}, on the same 2 cores as Mosquitto, the silo and PostgreSQL.");
         return result;
 
