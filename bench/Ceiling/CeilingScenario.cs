@@ -82,7 +82,7 @@ public sealed class CeilingScenario : IScenario
             var outcome = await publishers.RunLoadedAsync(rate, limit);
             var (landed, lastChange) = await Drain.UntilAsync(() => NoopGrain.Accepted - before, outcome.Acked, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
             var cpuTimes = cpu.Stop();
-            var collections = gc.Stop() + "; " + jit.Stop();
+            var collections = gc.Stop(landed) + "; " + jit.Stop();
             context.Say($"ceiling: {landed / Math.Max(lastChange.TotalSeconds, 0.001):N0} msgs/s; CPU per message, µs: {cpuTimes.PerMessage(landed)}; {collections}");
             return (outcome, landed, Math.Max(lastChange.TotalSeconds, 0.001), collections, cpuTimes);
         }

@@ -84,7 +84,7 @@ public sealed class LatencyScenario : IScenario
                 var (outcome, publishedAt) = await publishers.RunLoadedTimedAsync(run.Rate, TimeSpan.FromSeconds(seconds * 2));
                 var clock = Stopwatch.StartNew();
                 await Drain.UntilAsync(() => clients.Samples, outcome.Acked * run.Clients, clock, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
-                var collections = gc.Stop() + "; " + jit.Stop();
+                var collections = gc.Stop(outcome.Acked) + "; " + jit.Stop();
                 clients.Time(messages.Select((m, i) => (m.Key!, publishedAt[i])).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal));
                 context.Say($"latency: {run.Rate:N0} msgs/s: {collections}");
                 gcNotes.Add($"{run.Rate:N0} msgs/s, {run.Clients} clients, {run.Flush} ms gap: {collections}");

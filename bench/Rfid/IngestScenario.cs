@@ -172,7 +172,7 @@ public sealed class IngestScenario : IScenario
         var arrivals = stream.Tags.Count * Gates.Length;
         var (changes, changesDone) = await Drain.UntilAsync(() => metrics.Sum("tracking.items.events"), arrivals, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
         var cpuTimes = cpu.Stop();
-        var collections = gc.Stop() + "; " + jit.Stop() + "; " + pool.Stop() + "; " + streamCache.Describe();
+        var collections = gc.Stop(outcome.ReadsAcked, "read") + "; " + jit.Stop() + "; " + pool.Stop() + "; " + streamCache.Describe();
         var landed = await TotalReadsAsync(silo, stream) - before;
         // Every batch a gate accepts adds its reads once: the number of additions is the number of batches.
         var batches = metrics.Count("tracking.rfid.reads");

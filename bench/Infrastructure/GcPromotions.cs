@@ -1,0 +1,62 @@
+using System.Diagnostics.Tracing;
+
+namespace Tracking.Bench.Infrastructure;
+
+/// <summary>
+/// Bytes the garbage collector promoted in this process (out of gen0, and out of gen1 into gen2), summed over every
+/// collection, from the runtime's own GC events. What a collection costs grows with what it promotes, not with what
+/// was allocated: objects that outlive a gen0 collection are copied once or twice before they die, so this names the
+/// part of the GC's work that messages still in flight or new long-lived state cause.
+/// </summary>
+public sealed class GcPromotions : EventListener
+{
+    private const string RuntimeSource = "Microsoft-Windows-DotNETRuntime";
+
+    private const EventKeywords GcKeyword = (EventKeywords)0x1;
+
+    private static readonly Lazy<GcPromotions> Shared = new(() => new GcPromotions());
+
+    private long _promoted;
+
+    private GcPromotions()
+    {
+    }
+
+    /// <summary>
+    /// The running total since the listener started (on first use). Events arrive on the runtime's dispatch thread
+    /// shortly after each collection, so a span's figure may miss the collections of its last few milliseconds.
+    /// </summary>
+    public static long Total => Interlocked.Read(ref Shared.Value._promoted);
+
+    /// <summary>Starts listening if nothing has yet; call before the spans to be measured.</summary>
+    public static void EnsureStarted() => _ = Shared.Value;
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        ArgumentNullException.ThrowIfNull(eventSource);
+        if (eventSource.Name == RuntimeSource)
+        {
+            EnableEvents(eventSource, EventLevel.Informational, GcKeyword);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.EventName is not { } name || !name.StartsWith("GCHeapStats", StringComparison.Ordinal) || eventData.PayloadNames is not { } names)
+        {
+            return;
+        }
+
+        long promoted = 0;
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] is "TotalPromotedSize0" or "TotalPromotedSize1" && eventData.Payload?[i] is { } value)
+            {
+                promoted += Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        Interlocked.Add(ref _promoted, promoted);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Tracking.Bench.Infrastructure;
+
+namespace Tracking.IntegrationTests.Bench;
+
+/// <summary>
+/// A measured span reports what this process allocated and what its collections promoted within the span: objects
+/// still referenced when a collection runs are promoted (copied), garbage is not.
+/// </summary>
+[Collection(nameof(QuickBenchCollection))]
+public sealed partial class GcPausesTests
+{
+    private const int Arrays = 2_000;
+
+    private const int ArrayBytes = 4_000;
+
+    [Fact]
+    public async Task Objects_that_survive_a_collection_count_as_promoted_and_garbage_does_not()
+    {
+        GcPromotions.EnsureStarted();
+
+        // What the test host left in gen0 is promoted by the first collection: out of the way first.
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        await Task.Delay(500);
+
+        // Garbage: about 8 MB allocated, none of it alive at the collection.
+        var garbage = GcPauses.Start();
+        Allocate(keep: false);
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        var (garbageAllocated, garbagePromoted) = await SettledAsync(garbage, Arrays);
+
+        // Survivors: the same allocations, all still referenced when gen0 is collected.
+        var survivors = GcPauses.Start();
+        var kept = Allocate(keep: true);
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        var (survivorsAllocated, survivorsPromoted) = await SettledAsync(survivors, Arrays);
+        GC.KeepAlive(kept);
+
+        // The allocation count is the runtime's cheap one (it lags by up to an allocation context) and the text rounds.
+        var payload = ArrayBytes / 1024.0;
+        Assert.InRange(garbageAllocated, payload * 0.9, payload * 2);
+        Assert.InRange(survivorsAllocated, payload * 0.9, payload * 2);
+        Assert.True(survivorsPromoted >= payload * 0.9, $"promoted {survivorsPromoted:0.00} KiB per array; each array is {payload:0.00} KiB and survived");
+        Assert.True(garbagePromoted < payload * 0.5, $"promoted {garbagePromoted:0.00} KiB per array of garbage");
+    }
+
+    private static List<byte[]> Allocate(bool keep)
+    {
+        var kept = new List<byte[]>(keep ? Arrays : 0);
+        for (var i = 0; i < Arrays; i++)
+        {
+            var array = new byte[ArrayBytes];
+            array[i % ArrayBytes] = 1;
+            if (keep)
+            {
+                kept.Add(array);
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>The runtime reports promotions on its event thread, shortly after the collection: read until they are in.</summary>
+    private static async Task<(double AllocatedKiB, double PromotedKiB)> SettledAsync(GcPauses span, int units)
+    {
+        var text = span.Stop(units, "array");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(50);
+            var later = span.Stop(units, "array");
+            if (later == text && PerUnit(text).PromotedKiB > 0)
+            {
+                break;
+            }
+
+            text = later;
+        }
+
+        Assert.Matches(@"; allocated [0-9,]+ MiB and promoted [0-9,]+ MiB \([0-9.]+ and [0-9.]+ KiB per array\)$", text);
+        return PerUnit(text);
+    }
+
+    private static (double AllocatedKiB, double PromotedKiB) PerUnit(string text)
+    {
+        var match = PerUnitPattern().Match(text);
+        return (double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"\(([0-9.]+) and ([0-9.]+) KiB per array\)$")]
+    private static partial Regex PerUnitPattern();
+}
