@@ -6,8 +6,10 @@ namespace Tracking.IntegrationTests.Bench;
 
 /// <summary>
 /// The JIT's work over a measured span is what it compiled after the span began, not since the process began; warm-up
-/// rounds go on until a round compiles little.
+/// rounds go on until a round compiles little. The JIT's counts are the whole process's, so these run with no other test
+/// beside them (a silo starting in a parallel test compiles thousands of methods).
 /// </summary>
+[Collection(nameof(QuickBenchCollection))]
 public sealed class JitActivityTests
 {
     [Fact]
@@ -15,19 +17,20 @@ public sealed class JitActivityTests
     {
         var idle = JitActivity.Start().Stop().Methods;
 
+        const int fresh = 50;
         var span = JitActivity.Start();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < fresh; i++)
         {
             Assert.Equal(i + 1, FreshMethod(i + 1)());
         }
 
         var busy = span.Stop();
 
-        // Three methods that did not exist before the span must each have been compiled in it, and the span must not
-        // count what the test host compiled before it (thousands of methods).
-        Assert.InRange(busy.Methods, 3, 200);
-        Assert.True(JitInfo.GetCompiledMethodCount() > 1_000, "the test host compiled too little for the range above to tell");
-        Assert.True(idle < busy.Methods, $"an empty span compiled {idle}, the busy one {busy.Methods}");
+        // Methods that did not exist before the span must each have been compiled in it, and the span must not count
+        // what the test host compiled before it (thousands of methods). The host's own tiering may add a few either way.
+        Assert.InRange(busy.Methods, fresh, fresh + 200);
+        Assert.True(JitInfo.GetCompiledMethodCount() > 2_000, "the test host compiled too little for the range above to tell");
+        Assert.True(idle < fresh, $"an empty span compiled {idle} methods, as many as the busy one's fresh ones");
         Assert.Matches(@"^JIT [0-9,]+ methods in [0-9]+ ms$", busy.ToString());
     }
 
