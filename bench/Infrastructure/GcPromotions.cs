@@ -1,4 +1,5 @@
 using System.Diagnostics.Tracing;
+using System.Globalization;
 
 namespace Tracking.Bench.Infrastructure;
 
@@ -17,6 +18,7 @@ public sealed class GcPromotions : EventListener
     private static readonly Lazy<GcPromotions> Shared = new(() => new GcPromotions());
 
     private long _promoted;
+    private long _collections;
 
     private GcPromotions()
     {
@@ -27,6 +29,9 @@ public sealed class GcPromotions : EventListener
     /// shortly after each collection, so a span's figure may miss the collections of its last few milliseconds.
     /// </summary>
     public static long Total => Interlocked.Read(ref Shared.Value._promoted);
+
+    /// <summary>Collections whose figures have arrived so far (one heap-statistics event each).</summary>
+    public static long Collections => Interlocked.Read(ref Shared.Value._collections);
 
     /// <summary>Starts listening if nothing has yet; call before the spans to be measured.</summary>
     public static void EnsureStarted() => _ = Shared.Value;
@@ -53,10 +58,11 @@ public sealed class GcPromotions : EventListener
         {
             if (names[i] is "TotalPromotedSize0" or "TotalPromotedSize1" && eventData.Payload?[i] is { } value)
             {
-                promoted += Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+                promoted += Convert.ToInt64(value, CultureInfo.InvariantCulture);
             }
         }
 
         Interlocked.Add(ref _promoted, promoted);
+        Interlocked.Increment(ref _collections);
     }
 }

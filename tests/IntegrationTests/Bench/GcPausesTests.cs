@@ -22,20 +22,17 @@ public sealed partial class GcPausesTests
         GcPromotions.EnsureStarted();
 
         // What the test host left in gen0 is promoted by the first collection: out of the way first.
-        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-        await Task.Delay(500);
+        await CollectAsync(1);
 
         // Garbage: about 8 MB allocated, none of it alive at the collection.
         var garbage = GcPauses.Start();
         Allocate(keep: false);
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-        var (garbageAllocated, garbagePromoted) = await SettledAsync(garbage, Arrays);
+        var (garbageAllocated, garbagePromoted) = await CollectAndStopAsync(garbage, Arrays);
 
         // Survivors: the same allocations, all still referenced when gen0 is collected.
         var survivors = GcPauses.Start();
         var kept = Allocate(keep: true);
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-        var (survivorsAllocated, survivorsPromoted) = await SettledAsync(survivors, Arrays);
+        var (survivorsAllocated, survivorsPromoted) = await CollectAndStopAsync(survivors, Arrays);
         GC.KeepAlive(kept);
 
         // The allocation count is the runtime's cheap one (it lags by up to an allocation context) and the text rounds.
@@ -62,25 +59,26 @@ public sealed partial class GcPausesTests
         return kept;
     }
 
-    /// <summary>The runtime reports promotions on its event thread, shortly after the collection: read until they are in.</summary>
-    private static async Task<(double AllocatedKiB, double PromotedKiB)> SettledAsync(GcPauses span, int units)
+    /// <summary>A forced gen0 collection, then the span's figures.</summary>
+    private static async Task<(double AllocatedKiB, double PromotedKiB)> CollectAndStopAsync(GcPauses span, int units)
     {
+        await CollectAsync(0);
         var text = span.Stop(units, "array");
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            await Task.Delay(50);
-            var later = span.Stop(units, "array");
-            if (later == text && PerUnit(text).PromotedKiB > 0)
-            {
-                break;
-            }
-
-            text = later;
-        }
-
         Assert.Matches(@"; allocated [0-9,]+ MiB and promoted [0-9,]+ MiB \([0-9.]+ and [0-9.]+ KiB per array\)$", text);
         return PerUnit(text);
+    }
+
+    /// <summary>A forced collection, returning once the runtime has reported it (on its event thread, shortly after).</summary>
+    private static async Task CollectAsync(int generation)
+    {
+        var reported = GcPromotions.Collections;
+        GC.Collect(generation, GCCollectionMode.Forced, blocking: true);
+        var clock = Stopwatch.StartNew();
+        while (GcPromotions.Collections <= reported)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the runtime did not report the collection within 5 s");
+            await Task.Delay(20);
+        }
     }
 
     private static (double AllocatedKiB, double PromotedKiB) PerUnit(string text)
