@@ -8,10 +8,13 @@ using Tracking.Grains.Interfaces.Devices;
 namespace Tracking.DeviceBridge.Ingest;
 
 /// <summary>
-/// Drains each lane in rounds: everything waiting is grouped per device, the reads of one reader become one batch for
-/// its gate grain, AGV messages go to their grain in order. Devices in a round are called in parallel. A gate accepts
-/// a batch at once (deduplication) and the lane goes on with its next round while the items store their changes (up
-/// to <see cref="MaxRoundsInFlight"/> rounds); each message's receipt is settled only when its items have it
+/// Drains each lane in rounds: everything waiting is grouped per device and added to that device's queue
+/// (<see cref="DeviceQueue"/>); each device hands its queue to its grain one batch at a time: the reads of a reader
+/// become one batch for its gate grain, AGV messages go to their grain in order. A round waits for the devices it
+/// started, so messages gather meanwhile and batches stay large, but never longer than <see cref="LateAfter"/>: a
+/// device whose grain call hangs goes on alone and holds up no other device. A gate accepts a batch at once
+/// (deduplication) and the device goes on with its next batch while the items store their changes (up to
+/// <see cref="MaxBatchesSettling"/> batches); each message's receipt is settled only when its items have it
 /// (<see cref="IRfidGateGrain.WhenObservedAsync"/>), so the broker's acknowledgement follows the grains, not the hand-off.
 /// On shutdown it closes the intake and drains every lane into the grains before the host stops the silo (this
 /// service is registered after Orleans, and hosted services stop in reverse order), bounded by the host's shutdown
@@ -23,13 +26,23 @@ public sealed partial class DeviceMessageProcessor(
     IHostApplicationLifetime lifetime,
     ILogger<DeviceMessageProcessor> logger) : BackgroundService
 {
+    /// <summary>Messages a lane takes per round, and a device per batch.</summary>
     private const int MaxRound = 2_000;
 
-    /// <summary>Rounds of one lane whose items may still be storing their changes while the lane accepts the next.</summary>
-    private const int MaxRoundsInFlight = 8;
+    /// <summary>Batches of one device whose items may still be storing their changes while the device's next batch goes.</summary>
+    private const int MaxBatchesSettling = 8;
+
+    /// <summary>Devices a lane remembers before it forgets the idle ones.</summary>
+    private const int KeepIdleDevices = 1_024;
+
+    /// <summary>How long a round waits for its devices to accept before the lane goes on without the late ones.</summary>
+    private static readonly TimeSpan LateAfter = TimeSpan.FromMilliseconds(250);
 
     private static readonly Counter<long> Failures = DeviceMetrics.Meter.CreateCounter<long>(
         "tracking.devices.processing_failures", description: "Device messages whose grain call failed (left unacknowledged for redelivery)");
+
+    private static readonly Counter<long> LateRounds = DeviceMetrics.Meter.CreateCounter<long>(
+        "tracking.devices.late_rounds", description: "Rounds in which a device took longer than 250 ms to accept its batch; the lane went on without it");
 
     private readonly CancellationTokenSource _abort = new();
 
@@ -94,30 +107,42 @@ public sealed partial class DeviceMessageProcessor(
     private async Task RunLaneAsync(int lane, CancellationToken abort)
     {
         var reader = lanes.Reader(lane);
-        var inFlight = new Queue<Task>();
+        var readers = new Dictionary<string, DeviceQueue>(StringComparer.OrdinalIgnoreCase);
+        var agvs = new Dictionary<string, DeviceQueue>(StringComparer.OrdinalIgnoreCase);
+        var round = new List<DeviceMessage>();
+        var started = new List<Task>();
         try
         {
             while (await reader.WaitToReadAsync(abort))
             {
-                var round = new List<DeviceMessage>();
+                round.Clear();
                 while (round.Count < MaxRound && reader.TryRead(out var message))
                 {
                     round.Add(message);
                 }
 
-                // The next round starts once this one is accepted, not once its items have stored their changes: a lane
-                // no longer idles behind its slowest item. Bounded, so a stalled grain still back-pressures the lane.
-                inFlight.Enqueue(await StartRoundAsync(round));
-                while (inFlight.Count > 0 && (inFlight.Count >= MaxRoundsInFlight || inFlight.Peek().IsCompleted))
+                started.Clear();
+                foreach (var group in round.OfType<RfidMessage>().GroupBy(m => m.ReaderId, StringComparer.OrdinalIgnoreCase))
                 {
-                    await inFlight.Dequeue();
+                    Enqueue(readers, group.Key, isReader: true, group, started);
                 }
+
+                foreach (var group in round.Where(m => m is not RfidMessage).GroupBy(m => m.DeviceId, StringComparer.OrdinalIgnoreCase))
+                {
+                    Enqueue(agvs, group.Key, isReader: false, group, started);
+                }
+
+                // Waiting for the devices of this round lets the next round gather more, so gates get fewer, larger
+                // batches. A device that takes longer than LateAfter goes on alone: later rounds do not wait for it,
+                // and what arrives for it meanwhile joins the batch it takes next.
+                await WhenStartedAcceptedAsync(started, abort);
+                ForgetIdle(readers);
+                ForgetIdle(agvs);
             }
 
-            while (inFlight.Count > 0)
-            {
-                await inFlight.Dequeue();
-            }
+            var devices = readers.Values.Concat(agvs.Values).ToList();
+            await Task.WhenAll(devices.Select(d => d.Loop));
+            await Task.WhenAll(devices.SelectMany(d => d.Settling));
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -129,30 +154,78 @@ public sealed partial class DeviceMessageProcessor(
         }
     }
 
-    /// <summary>
-    /// Hands a round to its grains and returns, once every device of the round has accepted its messages, the task that
-    /// completes when they are all settled. Per device the order holds: a reader's batch is deduplicated by its gate
-    /// before the lane takes the next round, and the gate chains each tag's item calls after the earlier ones.
-    /// </summary>
-    private async Task<Task> StartRoundAsync(List<DeviceMessage> round)
+    private void Enqueue(Dictionary<string, DeviceQueue> devices, string deviceId, bool isReader, IEnumerable<DeviceMessage> messages, List<Task> started)
     {
-        var accepting = new List<Task<Task>>();
-        foreach (var group in round.OfType<RfidMessage>().GroupBy(m => m.ReaderId, StringComparer.OrdinalIgnoreCase))
+        if (!devices.TryGetValue(deviceId, out var device))
         {
-            accepting.Add(AcceptReadsAsync(group.Key, group.ToArray()));
+            devices[deviceId] = device = new DeviceQueue(deviceId, isReader);
         }
 
-        foreach (var group in round.Where(m => m is not RfidMessage).GroupBy(m => m.DeviceId, StringComparer.OrdinalIgnoreCase))
+        if (device.Add(messages))
         {
-            // AGV messages are applied (and settled) in full before the next round: their order matters across rounds.
-            accepting.Add(ApplyAgvMessagesAsync(group.Key, group.ToArray()));
+            device.Loop = RunDeviceAsync(device);
+            started.Add(device.Loop);
         }
-
-        var settling = await Task.WhenAll(accepting);
-        return Task.WhenAll(settling);
     }
 
-    /// <summary>Gives a reader's reads of this round to its gate; the returned task settles the messages once the items have them.</summary>
+    private static async Task WhenStartedAcceptedAsync(List<Task> started, CancellationToken abort)
+    {
+        var all = started.Count switch
+        {
+            0 => Task.CompletedTask,
+            1 => started[0],
+            _ => Task.WhenAll(started),
+        };
+        if (all.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            await all.WaitAsync(LateAfter, abort);
+        }
+        catch (TimeoutException)
+        {
+            LateRounds.Add(1);
+        }
+    }
+
+    private static void ForgetIdle(Dictionary<string, DeviceQueue> devices)
+    {
+        // Devices come and go (a reader replaced, an AGV retired); idle ones are dropped once there are many.
+        if (devices.Count > KeepIdleDevices)
+        {
+            foreach (var idle in devices.Where(d => d.Value.IsIdle).Select(d => d.Key).ToList())
+            {
+                devices.Remove(idle);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A device's loop: hands its waiting messages to its grain one batch at a time until none wait. A reader's batch is
+    /// deduplicated by its gate before the next batch goes, and the gate chains each tag's item calls after the earlier
+    /// ones, so per device the order holds. The next batch goes once this one is accepted, not once its items have
+    /// stored their changes; at most <see cref="MaxBatchesSettling"/> may still be settling, so a stalled item
+    /// back-pressures its device (and, through the bridge's window, the broker) without holding up other devices.
+    /// </summary>
+    private async Task RunDeviceAsync(DeviceQueue device)
+    {
+        while (device.Take(MaxRound) is { } batch)
+        {
+            while (device.Settling.Count > 0 && (device.Settling.Count >= MaxBatchesSettling || device.Settling.Peek().IsCompleted))
+            {
+                await device.Settling.Dequeue();
+            }
+
+            device.Settling.Enqueue(device.IsReader
+                ? await AcceptReadsAsync(device.DeviceId, [.. batch.Cast<RfidMessage>()])
+                : await ApplyAgvMessagesAsync(device.DeviceId, [.. batch]));
+        }
+    }
+
+    /// <summary>Gives a batch of a reader's reads to its gate; the returned task settles the messages once the items have them.</summary>
     private async Task<Task> AcceptReadsAsync(string readerId, RfidMessage[] messages)
     {
         var reads = messages.SelectMany(m => m.Reads).ToArray();
@@ -213,8 +286,9 @@ public sealed partial class DeviceMessageProcessor(
                 await call();
                 return true;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
+                // Cancellation included: a device loop that threw would leave its device stuck.
                 if (attempt < 2)
                 {
                     await Task.Delay(50);

@@ -21,7 +21,9 @@ namespace Tracking.Silo.Hosting;
 /// <summary>Builds the one executable: Orleans silo + REST + SignalR + web UI + device bridge in one process.</summary>
 public static partial class TrackingApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line settings (<c>--Tracking:Storage:Mode=PostgreSql</c>).</param>
+    /// <param name="configureServices">Last additions to the services before the app is built; tests put faults in grain calls this way.</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -80,6 +82,7 @@ public static partial class TrackingApp
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

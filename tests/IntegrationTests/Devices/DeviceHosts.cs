@@ -8,7 +8,7 @@ internal static class DeviceHosts
     /// A host bridged to the given broker with its own shared-subscription group, so hosts of other test classes on
     /// the same broker do not take a share of this test's device traffic.
     /// </summary>
-    public static Task<TrackingHost> StartAsync(int? mqttPort = null, IDictionary<string, string>? overrides = null)
+    public static Task<TrackingHost> StartAsync(int? mqttPort = null, IDictionary<string, string>? overrides = null, Action<IServiceCollection>? configureServices = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -25,7 +25,7 @@ internal static class DeviceHosts
             settings[key] = value;
         }
 
-        return TrackingHost.StartAsync(settings);
+        return TrackingHost.StartAsync(settings, configureServices);
     }
 
     public static async Task WaitConnectedAsync(TrackingHost host)

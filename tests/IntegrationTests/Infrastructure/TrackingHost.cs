@@ -31,9 +31,10 @@ public sealed class TrackingHost : IAsyncDisposable
     /// <summary>
     /// Starts a host. Defaults: memory storage, localhost clustering, embedded broker off (external test Mosquitto
     /// unless overridden), simulator off, an admin key <see cref="AdminKey"/> plus one key per role ("{role}-key").
-    /// Pass settings to override, e.g. ["Tracking:Storage:Mode"] = "PostgreSql".
+    /// Pass settings to override, e.g. ["Tracking:Storage:Mode"] = "PostgreSql", and services to add (a grain call filter
+    /// that injects a fault).
     /// </summary>
-    public static async Task<TrackingHost> StartAsync(IDictionary<string, string>? overrides = null)
+    public static async Task<TrackingHost> StartAsync(IDictionary<string, string>? overrides = null, Action<IServiceCollection>? configureServices = null)
     {
         var httpPort = TestEnvironment.FreeTcpPort();
         var settings = new Dictionary<string, string>
@@ -62,7 +63,7 @@ public sealed class TrackingHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        var app = TrackingApp.Build(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        var app = TrackingApp.Build(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), configureServices);
         await app.StartAsync();
         return new TrackingHost(app, new Uri($"http://127.0.0.1:{httpPort}"), settings);
     }
