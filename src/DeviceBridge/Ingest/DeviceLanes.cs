@@ -8,8 +8,9 @@ namespace Tracking.DeviceBridge.Ingest;
 
 /// <summary>
 /// Bounded channels between the MQTT receive loop and the grain calls. A device always lands in the same lane (its
-/// messages stay in order); lanes run in parallel so one slow device does not hold up the others. When a lane is
-/// full the receive loop waits: back-pressure reaches the broker instead of memory growing without bound.
+/// messages stay in order); lanes run in parallel. Within a lane each device has its own queue
+/// (<see cref="DeviceQueue"/>), so one slow device does not hold up the others. When a lane is full the receive loop
+/// waits: back-pressure reaches the broker instead of memory growing without bound.
 /// </summary>
 public sealed class DeviceLanes
 {

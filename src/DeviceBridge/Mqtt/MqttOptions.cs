@@ -57,8 +57,12 @@ public sealed class MqttOptions
     /// <summary>Messages buffered between the MQTT receive loop and the grain calls, per lane (back-pressure beyond).</summary>
     public int ChannelCapacity { get; set; } = 10_000;
 
-    /// <summary>Lanes process devices in parallel; one device always maps to the same lane, so its messages stay in order.</summary>
-    public int Lanes { get; set; } = 4;
+    /// <summary>
+    /// Loops that take device messages from the receive loop, in parallel; one device always maps to the same lane, so its
+    /// messages stay in order. One is enough for a hung device not to hold up the others (each device has its own queue
+    /// in its lane), and on two cores one lane batched dense single reads better than four (docs/benchmarks.md).
+    /// </summary>
+    public int Lanes { get; set; } = 1;
 
     /// <summary>
     /// Device messages (QoS 1) the bridge has in hand at once: taken in and not yet in their grains. The bridge keeps this
