@@ -111,6 +111,8 @@ public sealed partial class DeviceMessageProcessor(
         var agvs = new Dictionary<string, DeviceQueue>(StringComparer.OrdinalIgnoreCase);
         var round = new List<DeviceMessage>();
         var started = new List<Task>();
+        var forgetReadersAbove = KeepIdleDevices;
+        var forgetAgvsAbove = KeepIdleDevices;
         try
         {
             while (await reader.WaitToReadAsync(abort))
@@ -136,8 +138,8 @@ public sealed partial class DeviceMessageProcessor(
                 // batches. A device that takes longer than LateAfter goes on alone: later rounds do not wait for it,
                 // and what arrives for it meanwhile joins the batch it takes next.
                 await WhenStartedAcceptedAsync(started, abort);
-                ForgetIdle(readers);
-                ForgetIdle(agvs);
+                forgetReadersAbove = ForgetIdle(readers, forgetReadersAbove);
+                forgetAgvsAbove = ForgetIdle(agvs, forgetAgvsAbove);
             }
 
             var devices = readers.Values.Concat(agvs.Values).ToList();
@@ -191,16 +193,22 @@ public sealed partial class DeviceMessageProcessor(
         }
     }
 
-    private static void ForgetIdle(Dictionary<string, DeviceQueue> devices)
+    /// <summary>Drops idle devices once there are more than <paramref name="above"/>; returns the next such bound.</summary>
+    private static int ForgetIdle(Dictionary<string, DeviceQueue> devices, int above)
     {
-        // Devices come and go (a reader replaced, an AGV retired); idle ones are dropped once there are many.
-        if (devices.Count > KeepIdleDevices)
+        // Devices come and go (a reader replaced, an AGV retired). The bound doubles with the devices still busy, so a
+        // site with many active devices is not scanned on every round.
+        if (devices.Count <= above)
         {
-            foreach (var idle in devices.Where(d => d.Value.IsIdle).Select(d => d.Key).ToList())
-            {
-                devices.Remove(idle);
-            }
+            return above;
         }
+
+        foreach (var idle in devices.Where(d => d.Value.IsIdle).Select(d => d.Key).ToList())
+        {
+            devices.Remove(idle);
+        }
+
+        return Math.Max(KeepIdleDevices, devices.Count * 2);
     }
 
     /// <summary>
