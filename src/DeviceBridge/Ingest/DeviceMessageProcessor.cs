@@ -227,9 +227,20 @@ public sealed partial class DeviceMessageProcessor(
                 await device.Settling.Dequeue();
             }
 
-            device.Settling.Enqueue(device.IsReader
-                ? await AcceptReadsAsync(device.DeviceId, [.. batch.Cast<RfidMessage>()])
-                : await ApplyAgvMessagesAsync(device.DeviceId, [.. batch]));
+            try
+            {
+                device.Settling.Enqueue(device.IsReader
+                    ? await AcceptReadsAsync(device.DeviceId, [.. batch.Cast<RfidMessage>()])
+                    : await ApplyAgvMessagesAsync(device.DeviceId, [.. batch]));
+            }
+            catch (Exception ex)
+            {
+                // Grain call failures are handled below; this is a bug of ours. The loop must go on, or the device would
+                // stay stuck with its messages never acknowledged; these are left for the broker to redeliver.
+                Failures.Add(batch.Count);
+                LogLoopFailed(logger, ex, device.DeviceId, batch.Count);
+                Settle([.. batch], delivered: false);
+            }
         }
     }
 
@@ -312,6 +323,9 @@ public sealed partial class DeviceMessageProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId}: {Count} message(s)/read(s) could not be delivered to its grain; left unacknowledged for redelivery")]
     private static partial void LogFailed(ILogger logger, Exception ex, string deviceId, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Device {DeviceId}: {Count} message(s) failed in the bridge before reaching the grain; left unacknowledged for redelivery")]
+    private static partial void LogLoopFailed(ILogger logger, Exception ex, string deviceId, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Device bridge drained on shutdown ({Queued} message(s) were queued)")]
     private static partial void LogDrained(ILogger logger, int queued);
