@@ -178,7 +178,9 @@ public sealed class IngestScenario : IScenario
         var batches = metrics.Count("tracking.rfid.reads");
         // One slow item observation holds every device's acknowledgements (the bridge acknowledges in arrival order).
         var slowest = metrics.Max("tracking.rfid.observation_duration");
-        context.Say($"ingest: {readsPerMessage} per message: {landed / Math.Max(0.001, readsDone.TotalSeconds):N0} reads/s, {batches:N0} gate batches ({landed / (double)Math.Max(1, batches):0.0} reads each), slowest item observation {slowest:N0} ms; CPU per read, µs: {cpuTimes.PerMessage(landed)}; {collections}");
+        // Rounds the bridge's lane went on without a device still busy with its batch (decision 0008).
+        var late = metrics.Sum("tracking.devices.late_rounds");
+        context.Say($"ingest: {readsPerMessage} per message: {landed / Math.Max(0.001, readsDone.TotalSeconds):N0} reads/s, {batches:N0} gate batches ({landed / (double)Math.Max(1, batches):0.0} reads each), {late:N0} late rounds, slowest item observation {slowest:N0} ms; CPU per read, µs: {cpuTimes.PerMessage(landed)}; {collections}");
         return new IngestRun(outcome.ReadsAcked, landed, landed / Math.Max(0.001, readsDone.TotalSeconds), changes, changes / Math.Max(0.001, changesDone.TotalSeconds), arrivals, collections, cpuTimes);
     }
 
