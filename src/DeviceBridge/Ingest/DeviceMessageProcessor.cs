@@ -107,12 +107,11 @@ public sealed partial class DeviceMessageProcessor(
     private async Task RunLaneAsync(int lane, CancellationToken abort)
     {
         var reader = lanes.Reader(lane);
-        var readers = new Dictionary<string, DeviceQueue>(StringComparer.OrdinalIgnoreCase);
-        var agvs = new Dictionary<string, DeviceQueue>(StringComparer.OrdinalIgnoreCase);
+        // Keyed by kind and id: a reader and an AGV may share an id, and their messages go to different grains.
+        var devices = new Dictionary<DeviceKey, DeviceQueue>(DeviceKey.Comparer);
         var round = new List<DeviceMessage>();
         var started = new List<Task>();
-        var forgetReadersAbove = KeepIdleDevices;
-        var forgetAgvsAbove = KeepIdleDevices;
+        var forgetAbove = KeepIdleDevices;
         try
         {
             while (await reader.WaitToReadAsync(abort))
@@ -124,27 +123,29 @@ public sealed partial class DeviceMessageProcessor(
                 }
 
                 started.Clear();
-                foreach (var group in round.OfType<RfidMessage>().GroupBy(m => m.ReaderId, StringComparer.OrdinalIgnoreCase))
+                foreach (var group in round.GroupBy(m => new DeviceKey(m is RfidMessage, m.DeviceId), DeviceKey.Comparer))
                 {
-                    Enqueue(readers, group.Key, isReader: true, group, started);
-                }
+                    if (!devices.TryGetValue(group.Key, out var device))
+                    {
+                        devices[group.Key] = device = new DeviceQueue(group.Key.Id, group.Key.IsReader);
+                    }
 
-                foreach (var group in round.Where(m => m is not RfidMessage).GroupBy(m => m.DeviceId, StringComparer.OrdinalIgnoreCase))
-                {
-                    Enqueue(agvs, group.Key, isReader: false, group, started);
+                    if (device.Add(group))
+                    {
+                        device.Loop = RunDeviceAsync(device);
+                        started.Add(device.Loop);
+                    }
                 }
 
                 // Waiting for the devices of this round lets the next round gather more, so gates get fewer, larger
                 // batches. A device that takes longer than LateAfter goes on alone: later rounds do not wait for it,
                 // and what arrives for it meanwhile joins the batch it takes next.
                 await WhenStartedAcceptedAsync(started, abort);
-                forgetReadersAbove = ForgetIdle(readers, forgetReadersAbove);
-                forgetAgvsAbove = ForgetIdle(agvs, forgetAgvsAbove);
+                forgetAbove = ForgetIdle(devices, forgetAbove);
             }
 
-            var devices = readers.Values.Concat(agvs.Values).ToList();
-            await Task.WhenAll(devices.Select(d => d.Loop));
-            await Task.WhenAll(devices.SelectMany(d => d.Settling));
+            await Task.WhenAll(devices.Values.Select(d => d.Loop));
+            await Task.WhenAll(devices.Values.SelectMany(d => d.Settling));
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -153,20 +154,6 @@ public sealed partial class DeviceMessageProcessor(
             {
                 left.Receipt?.Abandoned();
             }
-        }
-    }
-
-    private void Enqueue(Dictionary<string, DeviceQueue> devices, string deviceId, bool isReader, IEnumerable<DeviceMessage> messages, List<Task> started)
-    {
-        if (!devices.TryGetValue(deviceId, out var device))
-        {
-            devices[deviceId] = device = new DeviceQueue(deviceId, isReader);
-        }
-
-        if (device.Add(messages))
-        {
-            device.Loop = RunDeviceAsync(device);
-            started.Add(device.Loop);
         }
     }
 
@@ -194,7 +181,7 @@ public sealed partial class DeviceMessageProcessor(
     }
 
     /// <summary>Drops idle devices once there are more than <paramref name="above"/>; returns the next such bound.</summary>
-    private static int ForgetIdle(Dictionary<string, DeviceQueue> devices, int above)
+    private static int ForgetIdle(Dictionary<DeviceKey, DeviceQueue> devices, int above)
     {
         // Devices come and go (a reader replaced, an AGV retired). The bound doubles with the devices still busy, so a
         // site with many active devices is not scanned on every round.
@@ -319,6 +306,14 @@ public sealed partial class DeviceMessageProcessor(
                 return false;
             }
         }
+    }
+
+    /// <summary>A device in a lane: its kind (reader or AGV) and its id, compared as MQTT topics name them, ignoring case.</summary>
+    private readonly record struct DeviceKey(bool IsReader, string Id)
+    {
+        public static readonly IEqualityComparer<DeviceKey> Comparer = EqualityComparer<DeviceKey>.Create(
+            (a, b) => a.IsReader == b.IsReader && StringComparer.OrdinalIgnoreCase.Equals(a.Id, b.Id),
+            k => HashCode.Combine(k.IsReader, StringComparer.OrdinalIgnoreCase.GetHashCode(k.Id)));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId}: {Count} message(s)/read(s) could not be delivered to its grain; left unacknowledged for redelivery")]
