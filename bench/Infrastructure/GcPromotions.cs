@@ -7,7 +7,9 @@ namespace Tracking.Bench.Infrastructure;
 /// Bytes the garbage collector promoted in this process (out of gen0, and out of gen1 into gen2), summed over every
 /// collection, from the runtime's own GC events. What a collection costs grows with what it promotes, not with what
 /// was allocated: objects that outlive a gen0 collection are copied once or twice before they die, so this names the
-/// part of the GC's work that messages still in flight or new long-lived state cause.
+/// part of the GC's work that messages still in flight or new long-lived state cause. Also the time spent suspending
+/// the process's threads for collections (from the suspension's begin to its end event), the part of a pause before
+/// the collector starts: a thread preempted by the OS in managed code reaches a safe point only once it runs again.
 /// </summary>
 public sealed class GcPromotions : EventListener
 {
@@ -17,8 +19,16 @@ public sealed class GcPromotions : EventListener
 
     private static readonly Lazy<GcPromotions> Shared = new(() => new GcPromotions());
 
+    /// <summary>The runtime's suspension reasons for a collection (SuspendForGC, SuspendForGCPrep).</summary>
+    private const uint SuspendForGc = 1;
+
+    private const uint SuspendForGcPrep = 6;
+
     private long _promoted;
     private long _collections;
+    private long _suspendTicks;
+    private long _longestSuspendTicks;
+    private DateTime? _suspending;
 
     private GcPromotions()
     {
@@ -32,6 +42,12 @@ public sealed class GcPromotions : EventListener
 
     /// <summary>Collections whose figures have arrived so far (one heap-statistics event each).</summary>
     public static long Collections => Interlocked.Read(ref Shared.Value._collections);
+
+    /// <summary>Time spent suspending threads for collections since the listener started.</summary>
+    public static TimeSpan Suspending => TimeSpan.FromTicks(Interlocked.Read(ref Shared.Value._suspendTicks));
+
+    /// <summary>The longest suspension for a collection since the last call (so a span reads its own).</summary>
+    public static TimeSpan TakeLongestSuspension() => TimeSpan.FromTicks(Interlocked.Exchange(ref Shared.Value._longestSuspendTicks, 0));
 
     /// <summary>Starts listening if nothing has yet; call before the spans to be measured.</summary>
     public static void EnsureStarted() => _ = Shared.Value;
@@ -48,6 +64,25 @@ public sealed class GcPromotions : EventListener
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
         ArgumentNullException.ThrowIfNull(eventData);
+        // Events arrive in order on the runtime's one dispatch thread, so a begin is always followed by its end.
+        switch (eventData.EventName)
+        {
+            case "GCSuspendEEBegin_V1" when Field(eventData, "Reason") is SuspendForGc or SuspendForGcPrep:
+                _suspending = eventData.TimeStamp;
+                return;
+            case "GCSuspendEEEnd_V1" when _suspending is { } began:
+                var ticks = (eventData.TimeStamp - began).Ticks;
+                _suspending = null;
+                Interlocked.Add(ref _suspendTicks, ticks);
+                var longest = Interlocked.Read(ref _longestSuspendTicks);
+                while (ticks > longest && Interlocked.CompareExchange(ref _longestSuspendTicks, ticks, longest) != longest)
+                {
+                    longest = Interlocked.Read(ref _longestSuspendTicks);
+                }
+
+                return;
+        }
+
         if (eventData.EventName is not { } name || !name.StartsWith("GCHeapStats", StringComparison.Ordinal) || eventData.PayloadNames is not { } names)
         {
             return;
@@ -64,5 +99,11 @@ public sealed class GcPromotions : EventListener
 
         Interlocked.Add(ref _promoted, promoted);
         Interlocked.Increment(ref _collections);
+    }
+
+    private static uint? Field(EventWrittenEventArgs e, string name)
+    {
+        var index = e.PayloadNames?.IndexOf(name) ?? -1;
+        return index >= 0 && e.Payload?[index] is { } value ? Convert.ToUInt32(value, CultureInfo.InvariantCulture) : null;
     }
 }

@@ -41,6 +41,7 @@ public sealed class LatencyScenario : IScenario
         runs.Insert(0, (s.LiveFlushMs[0], s.FanOutRate, s.FanOutClients, true));
         var gcNotes = new List<string>();
         var warmUps = new List<string>();
+        var settlings = new List<string>();
         var (warmUpRounds, warmUpMessages) = s.Quick ? (1, 500) : (MaxWarmUpRounds, WarmUpMessages);
         foreach (var group in runs.GroupBy(r => r.Flush))
         {
@@ -77,7 +78,10 @@ public sealed class LatencyScenario : IScenario
                 await publishers.LoadAsync(messages);
                 var watched = stream.Readers.Select(r => r.Warehouse).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 await using var clients = await LatencyClients.ConnectAsync(silo.BaseAddress, watched, run.Clients, messages.Select(m => m.Key!).ToHashSet(StringComparer.Ordinal));
-                context.Say($"latency: {run.Rate:N0} msgs/s over {watched.Count} warehouse(s), window {run.Flush} ms, {run.Clients} clients");
+                // The clients just connected (and the previous level's just left): not measured until the JIT is done with that.
+                var settling = await WarmUp.UntilJitSettledAsync(TimeSpan.FromSeconds(10));
+                settlings.Add($"{run.Rate:N0} msgs/s, {run.Clients} clients: {settling}");
+                context.Say($"latency: {run.Rate:N0} msgs/s over {watched.Count} warehouse(s), window {run.Flush} ms, {run.Clients} clients (after {settling} while they connected)");
                 using var lag = new EventLagListener();
                 var gc = GcPauses.Start();
                 var jit = JitActivity.Start();
@@ -115,7 +119,9 @@ public sealed class LatencyScenario : IScenario
             "Garbage collections in this process (silo and SignalR clients" + (s.PublishersInProcess ? ", publishers" : "") + ") while each level ran and drained; a pause stops every stage in it at once: " +
             string.Join("; ", gcNotes) + ".");
         result.Note($"Each silo was warmed up before its levels with rounds of {warmUpMessages:N0} new items at {WarmUpRate:N0} msgs/s watched by {s.LatencyClients} clients, not measured, " +
-            $"until a round compiled fewer than {WarmUp.QuietMethods} methods (at most {warmUpRounds}): {string.Join("; ", warmUps)}.");
+            $"until a round compiled fewer than {WarmUp.QuietMethods} methods (at most {warmUpRounds}): {string.Join("; ", warmUps)}. " +
+            "Each level's clients connect (and the previous level's leave) before it, and tiered compilation recompiles that code in the background for a second or more: " +
+            $"each level waited until the JIT had a quiet quarter of a second (at most 10 s): {string.Join("; ", settlings)}.");
         return result;
     }
 

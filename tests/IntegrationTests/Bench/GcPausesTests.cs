@@ -43,6 +43,20 @@ public sealed partial class GcPausesTests
         Assert.True(garbagePromoted < payload * 0.5, $"promoted {garbagePromoted:0.00} KiB per array of garbage");
     }
 
+    [Fact]
+    public async Task A_collection_counts_the_time_spent_suspending_threads_for_it()
+    {
+        GcPromotions.EnsureStarted();
+        await CollectAsync(1);
+        var before = GcPromotions.Suspending;
+        var span = GcPauses.Start();
+
+        await CollectAsync(0);
+
+        Assert.True(GcPromotions.Suspending > before, "a forced collection suspends the process's threads, and the runtime reports it");
+        Assert.Matches(@"\), suspending threads [0-9,]+ ms of it \(longest [0-9.]+ ms\); ", span.Stop());
+    }
+
     private static List<byte[]> Allocate(bool keep)
     {
         var kept = new List<byte[]>(keep ? Arrays : 0);
