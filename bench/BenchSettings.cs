@@ -18,12 +18,18 @@ public sealed record BenchSettings
 
     public int MqttPort { get; init; } = 1883;
 
-    /// <summary>Publish → SignalR levels in messages per second.</summary>
+    /// <summary>Publish → SignalR levels in messages per second, each message a new item's receipt.</summary>
     public IReadOnlyList<int> LatencyRates { get; init; } = [1000, 5000, 10000];
 
     /// <summary>
+    /// Publish → SignalR levels in messages per second, each message moving an item already on site (received at the
+    /// dock beforehand, read at the inspection gate): the steady state of a site, where new items are a small share.
+    /// </summary>
+    public IReadOnlyList<int> LatencyMoveRates { get; init; } = [5000];
+
+    /// <summary>
     /// Live-map delta gaps (<c>Tracking:Live:FlushInterval</c>, ms) to measure the latency levels with. The first is the
-    /// product default (5) and also runs the fan-out case; 100 was the default before leading-edge pacing.
+    /// product default (2) and also runs the fan-out case; 100 was the default before leading-edge pacing.
     /// </summary>
     public IReadOnlyList<int> LiveFlushMs { get; init; } = [2, 100];
 
@@ -84,6 +90,7 @@ public sealed record BenchSettings
         Quick = true,
         Seconds = 2,
         LatencyRates = [500],
+        LatencyMoveRates = [300],
         LiveFlushMs = [2],
         LatencyClients = 2,
         FanOutClients = 5,

@@ -8,8 +8,9 @@ var scenarios = new Option<string[]>("--scenarios") { Description = "Run only th
 var seconds = new Option<double>("--seconds") { Description = "Measured seconds per throughput scenario.", DefaultValueFactory = _ => 10 };
 var pg = new Option<string?>("--pg") { Description = "Admin connection string of the PostgreSQL server (default: $TRACKING_TEST_PG)." };
 var mqttPort = new Option<int?>("--mqtt-port") { Description = "Mosquitto port on 127.0.0.1 (default: $TRACKING_TEST_MQTT_PORT)." };
-var rates = new Option<int[]>("--latency-rates") { Description = "Publish → SignalR levels, msgs/s.", AllowMultipleArgumentsPerToken = true };
-var flush = new Option<int[]>("--live-flush-ms") { Description = "Live-map delta gaps (Tracking:Live:FlushInterval, ms) to measure latency with; the first also runs the fan-out case (product default 5).", AllowMultipleArgumentsPerToken = true };
+var rates = new Option<int[]>("--latency-rates") { Description = "Publish → SignalR levels, msgs/s, each message a new item's receipt.", AllowMultipleArgumentsPerToken = true };
+var moveRates = new Option<int[]>("--latency-move-rates") { Description = "Publish → SignalR levels, msgs/s, each message moving an item already on site (default 5000; 0 leaves them out).", AllowMultipleArgumentsPerToken = true };
+var flush = new Option<int[]>("--live-flush-ms") { Description = "Live-map delta gaps (Tracking:Live:FlushInterval, ms) to measure latency with; the first also runs the fan-out case (product default 2).", AllowMultipleArgumentsPerToken = true };
 var registered = new Option<int?>("--memory-registered") { Description = "Items registered for the memory scenario (default 1,000,000)." };
 var active = new Option<int?>("--memory-active") { Description = "Items of those activated (default 100,000)." };
 var output = new Option<FileInfo?>("--output") { Description = "Also write the results as Markdown to this file." };
@@ -21,7 +22,7 @@ var inProcess = new Option<bool>("--publishers-in-process") { Description = "Sim
 
 var root = new RootCommand("Tracking benchmarks against the real stack on 127.0.0.1 (Mosquitto, PostgreSQL, in-process silos).")
 {
-    quick, scenarios, seconds, pg, mqttPort, rates, flush, registered, active, output, silo, readsPerTag, denseReadsPerTag, latencyClients, inProcess,
+    quick, scenarios, seconds, pg, mqttPort, rates, moveRates, flush, registered, active, output, silo, readsPerTag, denseReadsPerTag, latencyClients, inProcess,
 };
 
 // The child side of PublisherProcess: not for people to run.
@@ -51,6 +52,11 @@ root.SetAction(async (parse, _) =>
     if (parse.GetValue(rates) is { Length: > 0 } r)
     {
         settings = settings with { LatencyRates = r };
+    }
+
+    if (parse.GetValue(moveRates) is { Length: > 0 } m)
+    {
+        settings = settings with { LatencyMoveRates = [.. m.Where(rate => rate > 0)] };
     }
 
     if (parse.GetValue(flush) is { Length: > 0 } f)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Api.Live;
 using Tracking.Bench.Infrastructure;
+using Tracking.Grains.Interfaces.Items;
 
 namespace Tracking.Bench.Latency;
 
@@ -18,6 +19,7 @@ public sealed class LatencyClients : IAsyncDisposable
 {
     private readonly List<HubConnection> _connections = [];
     private readonly IReadOnlySet<string> _timed;
+    private readonly ItemStatus _timedStatus;
     private readonly List<Delivery>[] _deliveries;
     private readonly LongConcurrentHistogram _histogram = new(1, 60_000_000, 3);
     // Per client, the items already timed (a move can come again in a resync). Sets, not a concurrent dictionary of
@@ -34,9 +36,10 @@ public sealed class LatencyClients : IAsyncDisposable
     private long _deltas;
     private long _samples;
 
-    private LatencyClients(IReadOnlySet<string> timed, int count)
+    private LatencyClients(IReadOnlySet<string> timed, ItemStatus timedStatus, int count)
     {
         _timed = timed;
+        _timedStatus = timedStatus;
         _seen = [.. Enumerable.Range(0, count).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
         _deliveries = [.. Enumerable.Range(0, count).Select(_ => new List<Delivery>())];
     }
@@ -57,9 +60,10 @@ public sealed class LatencyClients : IAsyncDisposable
     /// <summary>First deliveries of timed items so far, over all clients.</summary>
     public long Samples => Interlocked.Read(ref _samples);
 
-    public static async Task<LatencyClients> ConnectAsync(Uri baseAddress, IReadOnlyCollection<string> warehouses, int count, IReadOnlySet<string> timed)
+    /// <param name="timedStatus">The status the timed change leaves an item in: an earlier change of a timed item (its receipt, before it moves) is not it.</param>
+    public static async Task<LatencyClients> ConnectAsync(Uri baseAddress, IReadOnlyCollection<string> warehouses, int count, IReadOnlySet<string> timed, ItemStatus timedStatus = ItemStatus.Received)
     {
-        var clients = new LatencyClients(timed, count);
+        var clients = new LatencyClients(timed, timedStatus, count);
         for (var i = 0; i < count; i++)
         {
             var client = i;
@@ -131,7 +135,7 @@ public sealed class LatencyClients : IAsyncDisposable
             foreach (var move in delta.Moves)
             {
                 // A move can come again in a resync: only its first delivery to each client counts.
-                if (_timed.Contains(move.ItemId) && seen.Add(move.ItemId))
+                if (move.Status == _timedStatus && _timed.Contains(move.ItemId) && seen.Add(move.ItemId))
                 {
                     deliveries.Add(new Delivery(move.ItemId, now, move.At, delta.At));
                     Interlocked.Increment(ref _samples);

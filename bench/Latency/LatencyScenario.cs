@@ -4,6 +4,7 @@ using HdrHistogram;
 using Tracking.Bench.Infrastructure;
 using Tracking.Bench.Reporting;
 using Tracking.Bench.Rfid;
+using Tracking.Grains.Interfaces.Items;
 
 namespace Tracking.Bench.Latency;
 
@@ -12,7 +13,8 @@ namespace Tracking.Bench.Latency;
 /// (Received) → live stream → per-silo forwarder → SignalR delta → client. Timed per item from just before the
 /// publish to the client's receive callback, at several rates over the 4 warehouses' inbound dock readers and at several
 /// live-map delta gaps (<c>Tracking:Live:FlushInterval</c>), split into stages; plus issue 5's case of
-/// 50 clients on one warehouse at 1,000 events/s.
+/// 50 clients on one warehouse at 1,000 events/s; plus levels where every read moves an item already on site (received
+/// at the dock beforehand, read at the inspection gate), a site's steady state.
 /// </summary>
 public sealed class LatencyScenario : IScenario
 {
@@ -26,6 +28,10 @@ public sealed class LatencyScenario : IScenario
 
     private const double WarmUpRate = 3_000;
 
+    private const string DockGate = "GATE-IN";
+
+    private const string InspectionGate = "GATE-INSP";
+
     public string Name => "latency";
 
     public async Task<ScenarioResult> RunAsync(BenchContext context)
@@ -33,12 +39,15 @@ public sealed class LatencyScenario : IScenario
         ArgumentNullException.ThrowIfNull(context);
         var s = context.Settings;
         var result = new ScenarioResult(Name, "3. End-to-end latency: device publish → SignalR client receive (ms)",
-            "rate (msgs/s)", "live delta gap (FlushInterval)", "clients", "published", "timed deliveries", "p50", "p90", "p99", "max", "p50 / p99 stages: to item, to delta, to client", "target");
+            "rate (msgs/s)", "each message", "live delta gap (FlushInterval)", "clients", "published", "timed deliveries", "p50", "p90", "p99", "max", "p50 / p99 stages: to item, to delta, to client", "target");
         // Overloaded levels build a backlog that only grows with time: a few seconds per level tell the story.
         var seconds = Math.Min(s.Seconds, 6);
-        var runs = s.LiveFlushMs.SelectMany(f => s.LatencyRates.Select(r => (Flush: f, Rate: r, Clients: s.LatencyClients, FanOut: false))).ToList();
+        var runs = s.LiveFlushMs.SelectMany(f => s.LatencyRates.Select(r => (Flush: f, Rate: r, Clients: s.LatencyClients, FanOut: false, Moves: false))).ToList();
         // The fan-out case first: an overloaded level leaves a backlog in its silo that would land in the next run's figures.
-        runs.Insert(0, (s.LiveFlushMs[0], s.FanOutRate, s.FanOutClients, true));
+        runs.Insert(0, (s.LiveFlushMs[0], s.FanOutRate, s.FanOutClients, true, false));
+        // Moves of items on site with the product's gap only, last: their items are received (and drained) first, which
+        // also absorbs what an overloaded level before them left behind.
+        runs.InsertRange(runs.FindLastIndex(r => r.Flush == s.LiveFlushMs[0]) + 1, s.LatencyMoveRates.Select(r => (s.LiveFlushMs[0], r, s.LatencyClients, false, true)));
         var gcNotes = new List<string>();
         var warmUps = new List<string>();
         var settlings = new List<string>();
@@ -48,9 +57,11 @@ public sealed class LatencyScenario : IScenario
             var overrides = new Dictionary<string, string> { ["Tracking:Live:FlushInterval"] = TimeSpan.FromMilliseconds(group.Key).ToString("c", CultureInfo.InvariantCulture) };
             await using var silo = await BenchSilo.StartAsync(s, postgres: null, overrides);
             // The rate levels spread over every warehouse's inbound dock reader (a site's traffic, not one hot gate);
-            // the fan-out case puts all its clients on one warehouse.
+            // the fan-out case puts all its clients on one warehouse; the moves pass the dock and then the inspection gate.
             var streams = group.Select(r => (Run: r, Stream: RfidStream.Generate(
-                context.Site, (int)(r.Rate * seconds), 1, ["GATE-IN"], r.FanOut ? [FanOutWarehouse] : null))).ToList();
+                context.Site, (int)(r.Rate * seconds), 1, r.Moves ? [DockGate, InspectionGate] : [DockGate], r.FanOut ? [FanOutWarehouse] : null))).ToList();
+            // With moves to measure, the warm-up moves its items too, so that their path is compiled as well.
+            string[] warmUpGates = group.Any(r => r.Moves) ? [DockGate, InspectionGate] : [DockGate];
             context.Say($"latency: announcing {streams.Sum(x => x.Stream.Tags.Count):N0} tags (window {group.Key} ms)");
             foreach (var (_, stream) in streams)
             {
@@ -67,21 +78,32 @@ public sealed class LatencyScenario : IScenario
             await using (var watchers = await LatencyClients.ConnectAsync(
                 silo.BaseAddress, context.Site.Warehouses.Select(w => w.Code).ToList(), s.LatencyClients, new HashSet<string>(StringComparer.Ordinal)))
             {
-                warmUp = await WarmUp.UntilJitQuietAsync(warmUpRounds, _ => WarmUpRoundAsync(context, silo, publishers, watchers, warmUpMessages));
+                warmUp = await WarmUp.UntilJitQuietAsync(warmUpRounds, _ => WarmUpRoundAsync(context, silo, publishers, watchers, warmUpMessages, warmUpGates));
             }
 
             context.Say($"latency: {warmUp} (window {group.Key} ms)");
             warmUps.Add($"{group.Key} ms gap: {warmUp}");
-            foreach (var (run, stream) in streams)
+            foreach (var (run, whole) in streams)
             {
+                var stream = whole;
+                if (run.Moves)
+                {
+                    // Not measured: every item is received at its dock and settles there before it is timed moving on.
+                    var received = await ReceiveAsync(context, publishers, whole.AtGate(DockGate).ToMessages(silo.RfidTopicPrefix, 1), whole.Tags.Count);
+                    result.Check(received >= whole.Tags.Count, $"only {received:N0} of {whole.Tags.Count:N0} items were received before they were to move at {run.Rate} msgs/s");
+                    stream = whole.AtGate(InspectionGate);
+                }
+
                 var messages = stream.ToMessages(silo.RfidTopicPrefix, 1);
                 await publishers.LoadAsync(messages);
                 var watched = stream.Readers.Select(r => r.Warehouse).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                await using var clients = await LatencyClients.ConnectAsync(silo.BaseAddress, watched, run.Clients, messages.Select(m => m.Key!).ToHashSet(StringComparer.Ordinal));
+                await using var clients = await LatencyClients.ConnectAsync(
+                    silo.BaseAddress, watched, run.Clients, messages.Select(m => m.Key!).ToHashSet(StringComparer.Ordinal), run.Moves ? ItemStatus.AwaitingInspection : ItemStatus.Received);
+                var kind = run.Moves ? "item on site moving" : run.FanOut ? "new item, one warehouse" : "new item";
                 // The clients just connected (and the previous level's just left): not measured until the JIT is done with that.
                 var settling = await WarmUp.UntilJitSettledAsync(TimeSpan.FromSeconds(10));
-                settlings.Add($"{run.Rate:N0} msgs/s, {run.Clients} clients: {settling}");
-                context.Say($"latency: {run.Rate:N0} msgs/s over {watched.Count} warehouse(s), window {run.Flush} ms, {run.Clients} clients (after {settling} while they connected)");
+                settlings.Add($"{run.Rate:N0} msgs/s ({kind}), {run.Clients} clients: {settling}");
+                context.Say($"latency: {run.Rate:N0} msgs/s ({kind}) over {watched.Count} warehouse(s), window {run.Flush} ms, {run.Clients} clients (after {settling} while they connected)");
                 using var lag = new EventLagListener();
                 var gc = GcPauses.Start();
                 var jit = JitActivity.Start();
@@ -90,25 +112,29 @@ public sealed class LatencyScenario : IScenario
                 await Drain.UntilAsync(() => clients.Samples, outcome.Acked * run.Clients, clock, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
                 var collections = gc.Stop(outcome.Acked) + "; " + jit.Stop();
                 clients.Time(messages.Select((m, i) => (m.Key!, publishedAt[i])).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal));
-                context.Say($"latency: {run.Rate:N0} msgs/s: {collections}");
-                gcNotes.Add($"{run.Rate:N0} msgs/s, {run.Clients} clients, {run.Flush} ms gap: {collections}");
+                context.Say($"latency: {run.Rate:N0} msgs/s ({kind}): {collections}");
+                gcNotes.Add($"{run.Rate:N0} msgs/s ({kind}), {run.Clients} clients, {run.Flush} ms gap: {collections}");
                 var h = clients.Histogram;
                 double Ms(double percentile) => h.TotalCount == 0 ? double.NaN : h.GetValueAtPercentile(percentile) / 1000.0;
                 var target = run.Rate == 5000
                     ? $"p50 ≤ 5 ms: {ScenarioResult.Verdict(Ms(50) <= 5)}, p99 ≤ 25 ms: {ScenarioResult.Verdict(Ms(99) <= 25)}"
                     : run.FanOut ? "issue 5 (one warehouse): recorded" : "";
-                result.Row(run.Rate, $"{run.Flush} ms", run.Clients, outcome.Acked, h.TotalCount, Ms(50), Ms(90), Ms(99), h.TotalCount == 0 ? double.NaN : h.GetMaxValue() / 1000.0, Stages(clients, lag.Lag), target);
+                result.Row(run.Rate, kind, $"{run.Flush} ms", run.Clients, outcome.Acked, h.TotalCount, Ms(50), Ms(90), Ms(99), h.TotalCount == 0 ? double.NaN : h.GetMaxValue() / 1000.0, Stages(clients, lag.Lag), target);
                 result.Check(outcome.Failed == 0, $"{outcome.Failed} publishes failed at {run.Rate} msgs/s");
                 result.Check(h.TotalCount > 0, $"no delta reached a client at {run.Rate} msgs/s (window {run.Flush} ms)");
-                result.Figures[$"p50_{run.Rate}_{run.Flush}_{run.Clients}"] = Ms(50);
-                result.Figures[$"p99_{run.Rate}_{run.Flush}_{run.Clients}"] = Ms(99);
+                var figure = $"{run.Rate}_{run.Flush}_{run.Clients}" + (run.Moves ? "_moves" : "");
+                result.Figures[$"p50_{figure}"] = Ms(50);
+                result.Figures[$"p99_{figure}"] = Ms(99);
             }
         }
 
         result.Note("Memory grain storage here (the latency of the live path itself; durable commits are measured in scenario 4). " +
             "The rate levels publish round-robin from the inbound dock readers of all 4 warehouses (*-GATE-IN) and every client watches all 4; " +
-            "the fan-out case puts one reader (AMS1-GATE-IN) and all its clients on one warehouse. Every message is one read of a tag arriving " +
-            "for the first time, so every message becomes an item receipt.");
+            "the fan-out case puts one reader (AMS1-GATE-IN) and all its clients on one warehouse. In these levels every message is one read of a tag arriving " +
+            "for the first time, so every message becomes an item receipt and a new activation that stays in memory: the garbage collector's worst case. " +
+            "In the 'item on site moving' levels every item was received at its warehouse's dock (published and drained before the level, not timed), " +
+            "and every timed message is its read at the inspection gate (*-GATE-INSP), which moves it to inspection (InspectionStarted): the steady state of a site, " +
+            "where most reads are of items already on it.");
         result.Note("A delta carries at most 50 item moves (WarehouseView.MovesPerDeltaLimit, the newest ones): when more than 50 arrive within one " +
             "delta gap the older moves are not in the delta (the zone counts are), so 'timed deliveries' is below published × clients and the timed ones lean towards the newest.");
         result.Note("Stages (first client's deliveries, wall clock of this process): to item = publish → item grain committed the change " +
@@ -125,15 +151,31 @@ public sealed class LatencyScenario : IScenario
         return result;
     }
 
-    /// <summary>Items arriving at every warehouse's inbound dock, watched as a measured level is, and drained; nothing recorded.</summary>
-    private static async Task WarmUpRoundAsync(BenchContext context, BenchSilo silo, IDevicePublishers publishers, LatencyClients watchers, int count)
+    /// <summary>
+    /// Items arriving at every warehouse's inbound dock (and then, with two gates, read at inspection), watched as a
+    /// measured level is, and drained; nothing recorded. About <paramref name="count"/> messages whatever the gates.
+    /// </summary>
+    private static async Task WarmUpRoundAsync(BenchContext context, BenchSilo silo, IDevicePublishers publishers, LatencyClients watchers, int count, IReadOnlyList<string> gates)
     {
-        var stream = RfidStream.Generate(context.Site, count, 1, ["GATE-IN"]);
+        var stream = RfidStream.Generate(context.Site, count / gates.Count, 1, gates);
         await RmaSeeder.SeedAsync(silo.Grains, stream.TagWarehouse);
-        await publishers.LoadAsync(stream.ToMessages(silo.RfidTopicPrefix, 1));
+        // Gate by gate: every item is received before it is read at the next gate, as in a measured level.
+        await publishers.LoadAsync([.. gates.SelectMany(g => stream.AtGate(g).ToMessages(silo.RfidTopicPrefix, 1))]);
         await publishers.RunLoadedAsync(WarmUpRate, TimeSpan.FromSeconds(30));
         // Until the deltas stop coming: nothing here is timed, so there is no count to wait for.
         await Drain.UntilAsync(() => watchers.Deltas, long.MaxValue, Stopwatch.StartNew(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Publishes the items' dock reads as fast as the broker takes them and waits until every item has its receipt.</summary>
+    private static async Task<long> ReceiveAsync(BenchContext context, IDevicePublishers publishers, IReadOnlyList<OutgoingMessage> dockReads, int items)
+    {
+        using var metrics = new TrackingMetrics();
+        await publishers.LoadAsync(dockReads);
+        await publishers.RunLoadedAsync(0, TimeSpan.FromSeconds(60));
+        var clock = Stopwatch.StartNew();
+        var (received, _) = await Drain.UntilAsync(() => metrics.Sum("tracking.items.events"), items, clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
+        context.Say($"latency: {received:N0} of {items:N0} items received at their docks before they move (not timed)");
+        return received;
     }
 
     private static string Stages(LatencyClients clients, HistogramBase toFeed)

@@ -89,6 +89,13 @@ public sealed class RfidStream
         return new RfidStream(readers, tags, tagWarehouse, reads);
     }
 
+    /// <summary>The reads of the readers whose id ends with <c>-{gate}</c> (e.g. the inspection gate's, to publish after the dock's).</summary>
+    public RfidStream AtGate(string gate)
+    {
+        bool At(GateReader r) => r.ReaderId.EndsWith("-" + gate, StringComparison.OrdinalIgnoreCase);
+        return new RfidStream([.. Readers.Where(At)], Tags, TagWarehouse, [.. Reads.Where(x => At(x.Reader))]);
+    }
+
     /// <summary>The stream as MQTT messages on <c>{prefix}/{readerId}/events</c>, <paramref name="readsPerMessage"/> reads each (1 = single-read events).</summary>
     public List<OutgoingMessage> ToMessages(string topicPrefix, int readsPerMessage)
     {
