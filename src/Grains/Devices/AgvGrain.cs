@@ -34,7 +34,10 @@ public sealed partial class AgvGrain(
     private IGrainTimer? _resendTimer;
     private int _sends;
 
-    private string AgvId => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Decoded once per activation (see ReturnedItemGrain).
+    private string AgvId => _key ??= this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -41,7 +41,10 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     private long _departures;
     private bool _silentAlertRaised;
 
-    private string ReaderId => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Decoded once per activation (see ReturnedItemGrain).
+    private string ReaderId => _key ??= this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {

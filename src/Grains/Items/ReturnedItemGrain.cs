@@ -30,7 +30,11 @@ public sealed partial class ReturnedItemGrain(
 {
     private bool _journalPending;
 
-    private string ItemId => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Orleans decodes the key from the grain id on every call: one string per activation, not one per use (they end up
+    // in events, snapshots and projections that stay in memory).
+    private string ItemId => _key ??= this.GetPrimaryKeyString();
 
     private ItemSnapshot? Item => state.State.Item;
 

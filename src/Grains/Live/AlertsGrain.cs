@@ -27,7 +27,10 @@ public sealed class AlertsGrain : Grain, IAlertsGrain
         _writes = new CoalescedWrites(WriteAsync);
     }
 
-    private string Warehouse => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Decoded once per activation (see ReturnedItemGrain).
+    private string Warehouse => _key ??= this.GetPrimaryKeyString();
 
     public async Task RaiseAsync(Alert alert)
     {

@@ -34,7 +34,10 @@ public sealed partial class LocationGrain(
     private Task _saving = Task.CompletedTask;
     private IGrainTimer? _timer;
 
-    private string LocationId => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Decoded once per activation (see ReturnedItemGrain).
+    private string LocationId => _key ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -27,7 +27,10 @@ public sealed partial class RegionalHubGrain(
     private const int FinishedTransfersKept = 200;
     private RegionBacklog? _backlog;
 
-    private string Code => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Decoded once per activation (see ReturnedItemGrain).
+    private string Code => _key ??= this.GetPrimaryKeyString();
 
     private RegionDefinition Region =>
         site.Regions.FirstOrDefault(r => string.Equals(r.Code, Code, StringComparison.OrdinalIgnoreCase))

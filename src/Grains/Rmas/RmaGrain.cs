@@ -49,7 +49,10 @@ public sealed partial class RmaGrain : Grain, IRmaGrain
         _writes = new CoalescedWrites(WriteAsync);
     }
 
-    private string RmaId => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Decoded once per activation (see ReturnedItemGrain).
+    private string RmaId => _key ??= this.GetPrimaryKeyString();
 
     public async Task<RmaSnapshot> CreateAsync(CreateRma command)
     {

@@ -26,7 +26,10 @@ public sealed partial class TransferGrain(
     private const string OverdueReminder = "overdue";
     private IGrainTimer? _settleTimer;
 
-    private string Id => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Decoded once per activation (see ReturnedItemGrain).
+    private string Id => _key ??= this.GetPrimaryKeyString();
 
     private TransferSnapshot Current => state.State.Transfer
         ?? throw DomainException.NotFound("transfer-not-found", $"Transfer {Id} does not exist.");
