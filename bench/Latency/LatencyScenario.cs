@@ -144,7 +144,8 @@ public sealed class LatencyScenario : IScenario
         result.Note($"The devices publish {(s.PublishersInProcess ? "in this process" : "from a process of their own")}. " +
             "Garbage collections in this process (silo and SignalR clients" + (s.PublishersInProcess ? ", publishers" : "") + ") while each level ran and drained; a pause stops every stage in it at once: " +
             string.Join("; ", gcNotes) + ".");
-        result.Note($"Each silo was warmed up before its levels with rounds of {warmUpMessages:N0} new items at {WarmUpRate:N0} msgs/s watched by {s.LatencyClients} clients, not measured, " +
+        result.Note($"Each silo was warmed up before its levels with rounds of about {warmUpMessages:N0} messages at {WarmUpRate:N0} msgs/s (new items at the docks and, where moves are measured, " +
+            $"their reads at inspection after them) watched by {s.LatencyClients} clients, not measured, " +
             $"until a round compiled fewer than {WarmUp.QuietMethods} methods (at most {warmUpRounds}): {string.Join("; ", warmUps)}. " +
             "Each level's clients connect (and the previous level's leave) before it, and tiered compilation recompiles that code in the background for a second or more: " +
             $"each level waited until the JIT had a quiet quarter of a second (at most 10 s): {string.Join("; ", settlings)}.");
