@@ -20,9 +20,9 @@ public sealed class GcPromotions : EventListener
     private static readonly Lazy<GcPromotions> Shared = new(() => new GcPromotions());
 
     /// <summary>The runtime's suspension reasons for a collection (SuspendForGC, SuspendForGCPrep).</summary>
-    private const uint SuspendForGc = 1;
+    private const ulong SuspendForGc = 1;
 
-    private const uint SuspendForGcPrep = 6;
+    private const ulong SuspendForGcPrep = 6;
 
     private long _promoted;
     private long _collections;
@@ -83,27 +83,20 @@ public sealed class GcPromotions : EventListener
                 return;
         }
 
-        if (eventData.EventName is not { } name || !name.StartsWith("GCHeapStats", StringComparison.Ordinal) || eventData.PayloadNames is not { } names)
+        if (eventData.EventName is not { } name || !name.StartsWith("GCHeapStats", StringComparison.Ordinal))
         {
             return;
         }
 
-        long promoted = 0;
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (names[i] is "TotalPromotedSize0" or "TotalPromotedSize1" && eventData.Payload?[i] is { } value)
-            {
-                promoted += Convert.ToInt64(value, CultureInfo.InvariantCulture);
-            }
-        }
-
+        var promoted = (long)(Field(eventData, "TotalPromotedSize0") ?? 0) + (long)(Field(eventData, "TotalPromotedSize1") ?? 0);
         Interlocked.Add(ref _promoted, promoted);
         Interlocked.Increment(ref _collections);
     }
 
-    private static uint? Field(EventWrittenEventArgs e, string name)
+    /// <summary>A numeric field of the event by name (the runtime's events carry them as unsigned integers of various widths).</summary>
+    private static ulong? Field(EventWrittenEventArgs e, string name)
     {
         var index = e.PayloadNames?.IndexOf(name) ?? -1;
-        return index >= 0 && e.Payload?[index] is { } value ? Convert.ToUInt32(value, CultureInfo.InvariantCulture) : null;
+        return index >= 0 && e.Payload?[index] is { } value ? Convert.ToUInt64(value, CultureInfo.InvariantCulture) : null;
     }
 }
