@@ -18,13 +18,14 @@ namespace Tracking.Bench.Latency;
 public sealed class LatencyClients : IAsyncDisposable
 {
     private readonly List<HubConnection> _connections = [];
-    private readonly IReadOnlySet<string> _timed;
+    // The timed items by their position in the published stream. Each client's deliveries go into arrays sized for
+    // every timed item before the level starts: a record kept per delivery (the item's id as the client parsed it, a
+    // set entry, a list slot) lived until the level ended, and at 5,000 msgs/s with 5 clients that was about 1.5 KiB
+    // per message for the silo in this process to copy, twice, in its collections.
+    private readonly Dictionary<string, int> _timed;
     private readonly ItemStatus _timedStatus;
-    private readonly List<Delivery>[] _deliveries;
+    private readonly Slots[] _deliveries;
     private readonly LongConcurrentHistogram _histogram = new(1, 60_000_000, 3);
-    // Per client, the items already timed (a move can come again in a resync). Sets, not a concurrent dictionary of
-    // (client, item): one node object per entry was garbage the silo in this process had to collect.
-    private readonly HashSet<string>[] _seen;
     private readonly LongConcurrentHistogram _toCommit = new(1, 60_000_000, 3);
     private readonly LongConcurrentHistogram _toFlush = new(1, 60_000_000, 3);
     private readonly LongConcurrentHistogram _toClient = new(1, 60_000_000, 3);
@@ -36,12 +37,16 @@ public sealed class LatencyClients : IAsyncDisposable
     private long _deltas;
     private long _samples;
 
-    private LatencyClients(IReadOnlySet<string> timed, ItemStatus timedStatus, int count)
+    private LatencyClients(IReadOnlyList<string> timed, ItemStatus timedStatus, int count)
     {
-        _timed = timed;
+        _timed = new Dictionary<string, int>(timed.Count, StringComparer.Ordinal);
+        foreach (var item in timed)
+        {
+            _timed.TryAdd(item, _timed.Count);
+        }
+
         _timedStatus = timedStatus;
-        _seen = [.. Enumerable.Range(0, count).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
-        _deliveries = [.. Enumerable.Range(0, count).Select(_ => new List<Delivery>())];
+        _deliveries = [.. Enumerable.Range(0, count).Select(_ => new Slots(_timed.Count))];
     }
 
     public HistogramBase Histogram => _histogram;
@@ -60,8 +65,9 @@ public sealed class LatencyClients : IAsyncDisposable
     /// <summary>First deliveries of timed items so far, over all clients.</summary>
     public long Samples => Interlocked.Read(ref _samples);
 
+    /// <param name="timed">The items to time, in the order they are published (see <see cref="Time"/>).</param>
     /// <param name="timedStatus">The status the timed change leaves an item in: an earlier change of a timed item (its receipt, before it moves) is not it.</param>
-    public static async Task<LatencyClients> ConnectAsync(Uri baseAddress, IReadOnlyCollection<string> warehouses, int count, IReadOnlySet<string> timed, ItemStatus timedStatus = ItemStatus.Received)
+    public static async Task<LatencyClients> ConnectAsync(Uri baseAddress, IReadOnlyCollection<string> warehouses, int count, IReadOnlyList<string> timed, ItemStatus timedStatus = ItemStatus.Received)
     {
         var clients = new LatencyClients(timed, timedStatus, count);
         for (var i = 0; i < count; i++)
@@ -92,30 +98,37 @@ public sealed class LatencyClients : IAsyncDisposable
         }
     }
 
-    /// <summary>Times every recorded delivery against its item's publish timestamp (items never published are left out).</summary>
-    public void Time(IReadOnlyDictionary<string, long> publishedAt)
+    /// <summary>
+    /// Times every recorded delivery against its item's publish timestamp: <paramref name="publishedAt"/> in the order
+    /// of the timed items given to <see cref="ConnectAsync"/> (0: never published, left out).
+    /// </summary>
+    public void Time(IReadOnlyList<long> publishedAt)
     {
         ArgumentNullException.ThrowIfNull(publishedAt);
         for (var client = 0; client < _deliveries.Length; client++)
         {
-            // A late delta (a resync) may still be adding to this client's list.
-            lock (_seen[client])
+            var slots = _deliveries[client];
+            // A late delta (a resync) may still be writing to this client's slots.
+            lock (slots)
             {
-                foreach (var delivery in _deliveries[client])
+                for (var item = 0; item < slots.ReceivedAt.Length; item++)
                 {
-                    if (!publishedAt.TryGetValue(delivery.ItemId, out var at) || at == 0)
+                    var at = item < publishedAt.Count ? publishedAt[item] : 0;
+                    if (slots.ReceivedAt[item] == 0 || at == 0)
                     {
                         continue;
                     }
 
-                    _histogram.RecordValue(Micros(Stopwatch.GetElapsedTime(at, delivery.ReceivedAt)));
+                    _histogram.RecordValue(Micros(Stopwatch.GetElapsedTime(at, slots.ReceivedAt[item])));
                     if (client == 0)
                     {
                         var published = _wallBase + Stopwatch.GetElapsedTime(_tickBase, at);
-                        var received = _wallBase + Stopwatch.GetElapsedTime(_tickBase, delivery.ReceivedAt);
-                        _toCommit.RecordValue(Micros(delivery.CommittedAt - published));
-                        _toFlush.RecordValue(Micros(delivery.FlushedAt - delivery.CommittedAt));
-                        _toClient.RecordValue(Micros(received - delivery.FlushedAt));
+                        var received = _wallBase + Stopwatch.GetElapsedTime(_tickBase, slots.ReceivedAt[item]);
+                        var committed = new DateTimeOffset(slots.CommittedAt[item], TimeSpan.Zero);
+                        var flushed = new DateTimeOffset(slots.FlushedAt[item], TimeSpan.Zero);
+                        _toCommit.RecordValue(Micros(committed - published));
+                        _toFlush.RecordValue(Micros(flushed - committed));
+                        _toClient.RecordValue(Micros(received - flushed));
                     }
                 }
             }
@@ -128,21 +141,30 @@ public sealed class LatencyClients : IAsyncDisposable
     {
         var now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _deltas);
-        var seen = _seen[client];
-        var deliveries = _deliveries[client];
-        lock (seen)
+        var slots = _deliveries[client];
+        lock (slots)
         {
             foreach (var move in delta.Moves)
             {
                 // A move can come again in a resync: only its first delivery to each client counts.
-                if (move.Status == _timedStatus && _timed.Contains(move.ItemId) && seen.Add(move.ItemId))
+                if (move.Status == _timedStatus && _timed.TryGetValue(move.ItemId, out var item) && slots.ReceivedAt[item] == 0)
                 {
-                    deliveries.Add(new Delivery(move.ItemId, now, move.At, delta.At));
+                    slots.ReceivedAt[item] = now;
+                    slots.CommittedAt[item] = move.At.UtcTicks;
+                    slots.FlushedAt[item] = delta.At.UtcTicks;
                     Interlocked.Increment(ref _samples);
                 }
             }
         }
     }
 
-    private readonly record struct Delivery(string ItemId, long ReceivedAt, DateTimeOffset CommittedAt, DateTimeOffset FlushedAt);
+    /// <summary>One client's first delivery of each timed item: Stopwatch timestamp received, UTC ticks committed and flushed (0: not yet).</summary>
+    private sealed class Slots(int items)
+    {
+        public long[] ReceivedAt { get; } = new long[items];
+
+        public long[] CommittedAt { get; } = new long[items];
+
+        public long[] FlushedAt { get; } = new long[items];
+    }
 }

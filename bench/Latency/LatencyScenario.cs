@@ -76,7 +76,7 @@ public sealed class LatencyScenario : IScenario
             // injection container, whose compiled resolvers would keep the JIT busy in every round.
             WarmUpOutcome warmUp;
             await using (var watchers = await LatencyClients.ConnectAsync(
-                silo.BaseAddress, context.Site.Warehouses.Select(w => w.Code).ToList(), s.LatencyClients, new HashSet<string>(StringComparer.Ordinal)))
+                silo.BaseAddress, context.Site.Warehouses.Select(w => w.Code).ToList(), s.LatencyClients, []))
             {
                 warmUp = await WarmUp.UntilJitQuietAsync(warmUpRounds, _ => WarmUpRoundAsync(context, silo, publishers, watchers, warmUpMessages, warmUpGates));
             }
@@ -98,7 +98,7 @@ public sealed class LatencyScenario : IScenario
                 await publishers.LoadAsync(messages);
                 var watched = stream.Readers.Select(r => r.Warehouse).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 await using var clients = await LatencyClients.ConnectAsync(
-                    silo.BaseAddress, watched, run.Clients, messages.Select(m => m.Key!).ToHashSet(StringComparer.Ordinal), run.Moves ? ItemStatus.AwaitingInspection : ItemStatus.Received);
+                    silo.BaseAddress, watched, run.Clients, [.. messages.Select(m => m.Key!)], run.Moves ? ItemStatus.AwaitingInspection : ItemStatus.Received);
                 var kind = run.Moves ? "item on site moving" : run.FanOut ? "new item, one warehouse" : "new item";
                 // The clients just connected (and the previous level's just left): not measured until the JIT is done with that.
                 var settling = await WarmUp.UntilJitSettledAsync(TimeSpan.FromSeconds(10));
@@ -111,7 +111,7 @@ public sealed class LatencyScenario : IScenario
                 var clock = Stopwatch.StartNew();
                 await Drain.UntilAsync(() => clients.Samples, outcome.Acked * run.Clients, clock, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
                 var collections = gc.Stop(outcome.Acked) + "; " + jit.Stop();
-                clients.Time(messages.Select((m, i) => (m.Key!, publishedAt[i])).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal));
+                clients.Time(publishedAt);
                 context.Say($"latency: {run.Rate:N0} msgs/s ({kind}): {collections}");
                 gcNotes.Add($"{run.Rate:N0} msgs/s ({kind}), {run.Clients} clients, {run.Flush} ms gap: {collections}");
                 var h = clients.Histogram;
