@@ -28,9 +28,13 @@ public sealed class KeyedSequence
     /// <summary>Forgets the keys whose work has finished, so the map holds only tags with calls in flight.</summary>
     public void Prune()
     {
-        foreach (var key in _tails.Where(t => t.Value.IsCompleted).Select(t => t.Key).ToList())
+        // Removing the current entry does not invalidate a dictionary's enumerator: no list of keys to allocate.
+        foreach (var (key, tail) in _tails)
         {
-            _tails.Remove(key);
+            if (tail.IsCompleted)
+            {
+                _tails.Remove(key);
+            }
         }
     }
 

@@ -181,6 +181,9 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     /// </summary>
     private Task ObserveAsync(IReadOnlyList<TagChange> changes)
     {
+        // Calls that finished since the last batch are forgotten now, not at the next tick: kept for up to a second, each
+        // one (its task and command) outlived a young-generation collection or two, copied by the collector for nothing.
+        _tagCalls.Prune();
         var calls = new List<Task>();
         foreach (var change in changes)
         {

@@ -79,14 +79,19 @@ public sealed class KeyedSequenceTests
     {
         var sequence = new KeyedSequence();
         var pending = new TaskCompletionSource();
-        await sequence.RunAsync("EPC-done", () => Task.CompletedTask);
-        var inFlight = sequence.RunAsync("EPC-busy", () => pending.Task);
+        var inFlight = new List<Task>();
+        for (var i = 0; i < 5; i++)
+        {
+            // Finished and busy tags interleaved: pruning removes entries while it walks the map.
+            await sequence.RunAsync($"EPC-done-{i}", () => Task.CompletedTask);
+            inFlight.Add(sequence.RunAsync($"EPC-busy-{i}", () => pending.Task));
+        }
 
         sequence.Prune();
 
-        Assert.Equal(1, sequence.Count);
+        Assert.Equal(5, sequence.Count);
         pending.SetResult();
-        await inFlight;
+        await Task.WhenAll(inFlight);
         sequence.Prune();
         Assert.Equal(0, sequence.Count);
     }
