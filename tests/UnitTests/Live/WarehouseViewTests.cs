@@ -137,6 +137,8 @@ public sealed class WarehouseViewTests
         Assert.DoesNotContain(delta.Locations, l => l.Code == "DOCK-IN-01"); // E9 came after the inventory: still counted
         Assert.Equal(5, delta.Totals![ItemStatus.Received]);
         Assert.Empty(delta.Moves);
+        // The replay moved counts only: a joining client still sees E9's move once.
+        Assert.Equal(["E9"], view.Snapshot(T0.AddSeconds(11)).RecentMoves.Select(m => m.ItemId));
     }
 
     [Fact]
