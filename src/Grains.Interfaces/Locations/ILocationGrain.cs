@@ -37,6 +37,14 @@ public interface ILocationGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave]
     Task<LocationSummary> GetSummaryAsync();
+
+    /// <summary>
+    /// The items here waiting for a grade (received or awaiting inspection), for the warehouse's inspection queue.
+    /// Asked for when the queue is, not sent with every summary: an inspection area holds thousands of them.
+    /// Interleaves for the same reason as <see cref="GetSummaryAsync"/>.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<LocationItem>> GetAwaitingInspectionAsync();
 }
 
 [GenerateSerializer, Immutable]
@@ -58,7 +66,7 @@ public sealed record LocationItem(
     [property: Id(6)] DateTimeOffset? ReceivedAt,
     [property: Id(7)] bool Unexpected);
 
-/// <summary>One location's counts, sent to its warehouse grain in batches; the items awaiting inspection ride along for the queue.</summary>
+/// <summary>One location's counts, sent to its warehouse grain in batches (the items awaiting inspection are asked for separately).</summary>
 [GenerateSerializer, Immutable]
 public sealed record LocationSummary(
     [property: Id(0)] string Warehouse,
@@ -70,5 +78,4 @@ public sealed record LocationSummary(
     [property: Id(6)] IReadOnlyDictionary<ItemStatus, int> ByStatus,
     [property: Id(7)] IReadOnlyDictionary<Grade, int> ByGrade,
     [property: Id(8)] IReadOnlyDictionary<Disposition, int> ByDisposition,
-    [property: Id(9)] IReadOnlyList<LocationItem> AwaitingInspection,
     [property: Id(10)] long Version);

@@ -162,6 +162,8 @@ public sealed partial class LocationGrain(
 
     public Task<LocationSummary> GetSummaryAsync() => Task.FromResult(Summary());
 
+    public Task<IReadOnlyList<LocationItem>> GetAwaitingInspectionAsync() => Task.FromResult(_items.AwaitingInspection());
+
     private void Load(IEnumerable<LocationItem> items, IEnumerable<string> reservations, long version)
     {
         foreach (var item in items)
@@ -255,7 +257,6 @@ public sealed partial class LocationGrain(
         _items.ByStatus(),
         _items.ByGrade(),
         _items.ByDisposition(),
-        _items.AwaitingInspection(),
         _version);
 
     /// <summary>The contents are a projection of the items, rebuilt by their next changes: a failure while the silo shuts down is expected.</summary>

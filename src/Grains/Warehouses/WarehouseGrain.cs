@@ -10,7 +10,8 @@ using Tracking.Grains.Items;
 namespace Tracking.Grains.Warehouses;
 
 /// <summary>
-/// One warehouse: inventory and the inspection queue from its locations' batched summaries (staged aggregation).
+/// One warehouse: inventory from its locations' batched summaries (staged aggregation), and the inspection queue from
+/// the locations those summaries say hold items waiting for a grade, asked when the queue is wanted.
 /// Holds nothing durable: on activation it asks each location for its summary, then the locations push changes.
 /// A reminder wakes it so the inspection SLA is watched even when the floor is quiet.
 /// </summary>
@@ -75,21 +76,39 @@ public sealed partial class WarehouseGrain(
             time.GetUtcNow()));
     }
 
-    public Task<IReadOnlyList<InspectionQueueEntry>> GetInspectionQueueAsync() => Task.FromResult(Queue());
+    public Task<IReadOnlyList<InspectionQueueEntry>> GetInspectionQueueAsync() => QueueAsync();
 
-    private IReadOnlyList<InspectionQueueEntry> Queue()
+    /// <summary>
+    /// Asks the locations whose last summary counted items waiting for a grade for those items. Only when the queue is
+    /// wanted: sent with every summary, an inspection area's thousands of items were copied four times a second.
+    /// </summary>
+    private async Task<IReadOnlyList<InspectionQueueEntry>> QueueAsync()
     {
-        var now = time.GetUtcNow();
-        var sla = TimeSpan.FromHours(_definition.InspectionSlaHours);
+        var waiting = _locations.Values
+            .Where(l => ItemLifecycle.AwaitingGrade.Any(s => l.ByStatus.GetValueOrDefault(s) > 0))
+            .Select(l => l.Code)
+            .ToList();
+        var items = await Task.WhenAll(waiting.Select(code =>
+            GrainFactory.Reference<ILocationGrain>(SiteCatalog.LocationId(_definition.Code, code)).GetAwaitingInspectionAsync()));
         return InspectionQueue.Order(
-            _locations.Values.SelectMany(l => l.AwaitingInspection.Select(i => (Location: l.Code, Item: i))),
-            sla,
-            now);
+            waiting.Zip(items).SelectMany(l => l.Second.Select(i => (Location: l.First, Item: i))),
+            TimeSpan.FromHours(_definition.InspectionSlaHours),
+            time.GetUtcNow());
     }
 
     private async Task CheckSlaAsync(CancellationToken cancellationToken)
     {
-        var queue = Queue();
+        IReadOnlyList<InspectionQueueEntry> queue;
+        try
+        {
+            queue = await QueueAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogQueueFailed(ex, _definition.Code);
+            return;
+        }
+
         var overdue = queue.Where(e => e.Overdue).ToList();
         var alerts = GrainFactory.Reference<IAlertsGrain>(_definition.Code);
         foreach (var entry in overdue.Where(e => !_overdueAlerted.Contains(e.ItemId)))
@@ -143,6 +162,9 @@ public sealed partial class WarehouseGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SLA alert for item {ItemId} could not be raised or cleared; retrying on the next check")]
     private partial void LogAlertFailed(Exception ex, string itemId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warehouse {Warehouse} could not read its inspection queue from its locations; the SLA is checked again on the next tick")]
+    private partial void LogQueueFailed(Exception ex, string warehouse);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Warehouse {Warehouse} could not register its SLA reminder; the SLA is checked only while it is active")]
     private partial void LogReminderFailed(Exception ex, string warehouse);

@@ -65,7 +65,7 @@ public sealed class LocationContentsTests : IAsyncLifetime
         Assert.Equal([ItemId(0), ItemId(1), ItemId(3), ItemId(4)], contents.Items);
         var summary = await reloaded.GetSummaryAsync();
         Assert.Equal((4, 1), (summary.Count, summary.Reserved));
-        Assert.Equal(4, summary.AwaitingInspection.Count);
+        Assert.Equal(4, (await reloaded.GetAwaitingInspectionAsync()).Count);
     }
 
     [Fact]
