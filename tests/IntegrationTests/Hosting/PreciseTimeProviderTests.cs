@@ -55,13 +55,25 @@ public sealed class PreciseTimeProviderTests
 
         await five.Task.WaitAsync(Patience);
         Assert.True(timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-        await Task.Delay(20); // a tick already handed to the thread pool may still land
+        // Ticks already handed to the thread pool may still land (as with System.Threading.Timer): wait until the pool
+        // has started everything queued before the change, not a fixed time, which a busy machine outlasted (a run with
+        // the other tests beside it had 387 ticks queued behind the fifth).
+        await ThreadPoolStartedEverythingQueuedAsync();
+        await Task.Delay(20);
         var stopped = Volatile.Read(ref ticks);
         await Task.Delay(50);
         Assert.Equal(stopped, Volatile.Read(ref ticks));
 
         await timer.DisposeAsync();
         Assert.False(timer.Change(TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>The timer queues its callbacks on the pool's global queue, first in first out: once an item queued there after them runs, they have all started.</summary>
+    private static Task ThreadPoolStartedEverythingQueuedAsync()
+    {
+        var marker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadPool.UnsafeQueueUserWorkItem(static m => m.TrySetResult(), marker, preferLocal: false);
+        return marker.Task.WaitAsync(Patience);
     }
 
     [Fact]
