@@ -35,6 +35,9 @@ public sealed record BenchSettings
 
     public int LatencyClients { get; init; } = 5;
 
+    /// <summary>The latency scenario's silos store grain state in PostgreSQL (a production silo) instead of memory (the live path alone).</summary>
+    public bool LatencyOnPostgres { get; init; }
+
     /// <summary>Issue 5's fan-out case: this many SignalR clients on one warehouse at <see cref="FanOutRate"/>.</summary>
     public int FanOutClients { get; init; } = 50;
 

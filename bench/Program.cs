@@ -18,11 +18,12 @@ var silo = new Option<string?>("--silo") { Description = "Path of the Silo execu
 var readsPerTag = new Option<int?>("--reads-per-tag") { Description = "Raw reads of each tag at each gate in the single-read ingest stream (default 4; the array run reads 25 times as often). The tags per run shrink in proportion." };
 var denseReadsPerTag = new Option<int?>("--dense-reads-per-tag") { Description = "Reads of each tag at each gate in the ingest scenario's second, denser single-read stream (default 16; 0 leaves it out)." };
 var latencyClients = new Option<int?>("--latency-clients") { Description = "SignalR clients watching every warehouse at each latency level (default 5)." };
+var latencyOnPostgres = new Option<bool>("--latency-on-postgresql") { Description = "Run the latency scenario's silos on PostgreSQL grain storage, as a production silo does, instead of memory storage (the live path alone)." };
 var inProcess = new Option<bool>("--publishers-in-process") { Description = "Simulate the devices of the ceiling, ingest and latency scenarios in this process (as before 2026-12-02) instead of a process of their own." };
 
 var root = new RootCommand("Tracking benchmarks against the real stack on 127.0.0.1 (Mosquitto, PostgreSQL, in-process silos).")
 {
-    quick, scenarios, seconds, pg, mqttPort, rates, moveRates, flush, registered, active, output, silo, readsPerTag, denseReadsPerTag, latencyClients, inProcess,
+    quick, scenarios, seconds, pg, mqttPort, rates, moveRates, flush, registered, active, output, silo, readsPerTag, denseReadsPerTag, latencyClients, latencyOnPostgres, inProcess,
 };
 
 // The child side of PublisherProcess: not for people to run.
@@ -71,6 +72,7 @@ root.SetAction(async (parse, _) =>
         ReadsPerTag = parse.GetValue(readsPerTag) ?? settings.ReadsPerTag,
         DenseReadsPerTag = parse.GetValue(denseReadsPerTag) ?? settings.DenseReadsPerTag,
         LatencyClients = parse.GetValue(latencyClients) ?? settings.LatencyClients,
+        LatencyOnPostgres = parse.GetValue(latencyOnPostgres),
     };
     if (settings.ReadsPerTag is < 1 or > 100 || settings.DenseReadsPerTag is < 0 or > 100)
     {

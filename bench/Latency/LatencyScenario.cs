@@ -55,7 +55,8 @@ public sealed class LatencyScenario : IScenario
         foreach (var group in runs.GroupBy(r => r.Flush))
         {
             var overrides = new Dictionary<string, string> { ["Tracking:Live:FlushInterval"] = TimeSpan.FromMilliseconds(group.Key).ToString("c", CultureInfo.InvariantCulture) };
-            await using var silo = await BenchSilo.StartAsync(s, postgres: null, overrides);
+            await using var db = s.LatencyOnPostgres ? await BenchDatabase.CreateAsync(s.PostgresAdmin, "latency") : null;
+            await using var silo = await BenchSilo.StartAsync(s, db?.ConnectionString, overrides);
             // The rate levels spread over every warehouse's inbound dock reader (a site's traffic, not one hot gate);
             // the fan-out case puts all its clients on one warehouse; the moves pass the dock and then the inspection gate.
             var streams = group.Select(r => (Run: r, Stream: RfidStream.Generate(
@@ -128,7 +129,9 @@ public sealed class LatencyScenario : IScenario
             }
         }
 
-        result.Note("Memory grain storage here (the latency of the live path itself; durable commits are measured in scenario 4). " +
+        result.Note((s.LatencyOnPostgres
+                ? "PostgreSQL grain storage here, as a production silo has (--latency-on-postgresql): an item's change is committed, with its journal event, before its live event goes out. "
+                : "Memory grain storage here (the latency of the live path itself; durable commits are measured in scenario 4; --latency-on-postgresql for a production silo's). ") +
             "The rate levels publish round-robin from the inbound dock readers of all 4 warehouses (*-GATE-IN) and every client watches all 4; " +
             "the fan-out case puts one reader (AMS1-GATE-IN) and all its clients on one warehouse. In these levels every message is one read of a tag arriving " +
             "for the first time, so every message becomes an item receipt and a new activation that stays in memory: the garbage collector's worst case. " +
