@@ -134,7 +134,8 @@ public sealed class LatencyScenario : IScenario
                 : "Memory grain storage here (the latency of the live path itself; durable commits are measured in scenario 4; --latency-on-postgresql for a production silo's). ") +
             "The rate levels publish round-robin from the inbound dock readers of all 4 warehouses (*-GATE-IN) and every client watches all 4; " +
             "the fan-out case puts one reader (AMS1-GATE-IN) and all its clients on one warehouse. In these levels every message is one read of a tag arriving " +
-            "for the first time, so every message becomes an item receipt and a new activation that stays in memory: the garbage collector's worst case. " +
+            "for the first time, so every message becomes an item receipt and a new item state that stays in memory: the garbage collector's worst case " +
+            "(the item grains are active before the level: their RMAs, created first, announced them). " +
             "In the 'item on site moving' levels every item was received at its warehouse's dock (published and drained before the level, not timed), " +
             "and every timed message is its read at the inspection gate (*-GATE-INSP), which moves it to inspection (InspectionStarted): the steady state of a site, " +
             "where most reads are of items already on it.");
