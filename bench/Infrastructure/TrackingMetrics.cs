@@ -40,10 +40,13 @@ public sealed class TrackingMetrics : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
+    // Static lambdas with the value as an argument: the listener runs inside the silo's hot paths, in the silo's
+    // process, and a closure per measurement was garbage the silo's collections paid for (about 1.5% of what a
+    // single-read run allocated, 2026-12-07).
     private void Add(string name, long value)
     {
-        _sums.AddOrUpdate(name, value, (_, s) => s + value);
-        _counts.AddOrUpdate(name, 1, (_, c) => c + 1);
-        _max.AddOrUpdate(name, value, (_, m) => Math.Max(m, value));
+        _sums.AddOrUpdate(name, static (_, v) => v, static (_, s, v) => s + v, value);
+        _counts.AddOrUpdate(name, 1, static (_, c) => c + 1);
+        _max.AddOrUpdate(name, static (_, v) => v, static (_, m, v) => Math.Max(m, v), value);
     }
 }

@@ -85,46 +85,17 @@ public sealed partial class ReturnedItemGrain(
         return await ReceiveAtAsync(command.Warehouse, command.Location, command.Actor, command.RmaId, command.Sku, device: null);
     }
 
-    public async Task<ItemSnapshot> ObserveAsync(ObserveItem command)
+    public Task<ItemSnapshot> ObserveAsync(ObserveItem command)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        var location = RequireLocation(command.Warehouse, command.Location);
-        var actor = Actor.Device(command.DeviceId);
-        var item = Item;
-        if (item is null || item.Status == ItemStatus.Expected)
+        try
         {
-            // An unknown tag is never dropped: it becomes an unexpected item for review.
-            return await ReceiveAtAsync(command.Warehouse, command.Location, actor, null, null, command.DeviceId);
+            return ObserveCoreAsync(command);
         }
-
-        if (ItemLifecycle.IsTerminal(item.Status))
+        catch (Exception ex)
         {
-            LogSeenAfterEnd(ItemId, item.Status, command.Warehouse, command.Location, command.DeviceId);
-            return item;
+            // A rule that says no (unknown location, illegal transition) fails the call like any other.
+            return Task.FromException<ItemSnapshot>(ex);
         }
-
-        if (item.Status == ItemStatus.InTransit || (item.TransferId is not null && !SameWarehouse(item.Warehouse, command.Warehouse)))
-        {
-            return await ArriveAtAsync(item.TransferId ?? command.TransferId ?? "", command.Warehouse, command.Location, actor);
-        }
-
-        if (item.Status == ItemStatus.Missing)
-        {
-            var found = Apply(item, ItemTrigger.Found);
-            return await CommitAsync(
-                WithPosition(item, found) with { Warehouse = command.Warehouse, Location = command.Location },
-                ItemEventTypes.Found,
-                actor,
-                Details(("device", command.DeviceId)),
-                beforeAway: found.BeforeAway);
-        }
-
-        if (SameWarehouse(item.Warehouse, command.Warehouse) && string.Equals(item.Location, command.Location, StringComparison.OrdinalIgnoreCase))
-        {
-            return item;
-        }
-
-        return await MoveToAsync(item, command.Warehouse, command.Location, location.Type, actor, null);
     }
 
     public async Task<DockObservation> ObserveAtInboundDockAsync(ObserveItem command)
@@ -355,6 +326,52 @@ public sealed partial class ReturnedItemGrain(
         return await journal.ReadAsync(ItemId);
     }
 
+    /// <summary>
+    /// Chooses the change a read means and returns that change's task itself: a read waits for its commit, and each
+    /// async layer around the wait is an object kept alive until the batch commits (docs/benchmarks.md, 2026-12-07).
+    /// </summary>
+    private Task<ItemSnapshot> ObserveCoreAsync(ObserveItem command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var location = RequireLocation(command.Warehouse, command.Location);
+        var actor = Actor.Device(command.DeviceId);
+        var item = Item;
+        if (item is null || item.Status == ItemStatus.Expected)
+        {
+            // An unknown tag is never dropped: it becomes an unexpected item for review.
+            return ReceiveAtAsync(command.Warehouse, command.Location, actor, null, null, command.DeviceId);
+        }
+
+        if (ItemLifecycle.IsTerminal(item.Status))
+        {
+            LogSeenAfterEnd(ItemId, item.Status, command.Warehouse, command.Location, command.DeviceId);
+            return Task.FromResult(item);
+        }
+
+        if (item.Status == ItemStatus.InTransit || (item.TransferId is not null && !SameWarehouse(item.Warehouse, command.Warehouse)))
+        {
+            return ArriveAtAsync(item.TransferId ?? command.TransferId ?? "", command.Warehouse, command.Location, actor);
+        }
+
+        if (item.Status == ItemStatus.Missing)
+        {
+            var found = Apply(item, ItemTrigger.Found);
+            return CommitAsync(
+                WithPosition(item, found) with { Warehouse = command.Warehouse, Location = command.Location },
+                ItemEventTypes.Found,
+                actor,
+                Details(("device", command.DeviceId)),
+                beforeAway: found.BeforeAway);
+        }
+
+        if (SameWarehouse(item.Warehouse, command.Warehouse) && string.Equals(item.Location, command.Location, StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(item);
+        }
+
+        return MoveToAsync(item, command.Warehouse, command.Location, location.Type, actor, null);
+    }
+
     private async Task<ItemSnapshot> ReceiveAtAsync(string warehouse, string location, Actor actor, string? rmaId, string? sku, string? device)
     {
         var item = Item;
@@ -434,7 +451,7 @@ public sealed partial class ReturnedItemGrain(
             beforeAway: next.BeforeAway);
     }
 
-    private async Task<ItemSnapshot> MoveToAsync(ItemSnapshot item, string warehouse, string location, ZoneType zone, Actor actor, string? taskId)
+    private Task<ItemSnapshot> MoveToAsync(ItemSnapshot item, string warehouse, string location, ZoneType zone, Actor actor, string? taskId)
     {
         var position = Position(item);
         var type = ItemEventTypes.Moved;
@@ -449,21 +466,19 @@ public sealed partial class ReturnedItemGrain(
             type = ItemEventTypes.InspectionStarted;
         }
 
-        if (item.Target?.Location is { } reserved && item.Target.Warehouse is { } reservedWarehouse
-            && !(SameWarehouse(reservedWarehouse, warehouse) && string.Equals(reserved, location, StringComparison.OrdinalIgnoreCase)))
-        {
-            // It went somewhere other than the place held for it: free that place.
-            if (type == ItemEventTypes.PutAway)
-            {
-                await ReleaseReservationAsync(reservedWarehouse, reserved);
-            }
-        }
+        var next = WithPosition(item, position) with { Warehouse = warehouse, Location = location };
+        var details = Details(("from", item.Location), ("taskId", taskId));
+        // Put away somewhere other than the place held for it: free that place first.
+        return type == ItemEventTypes.PutAway && item.Target?.Location is { } reserved && item.Target.Warehouse is { } reservedWarehouse
+            && !(SameWarehouse(reservedWarehouse, warehouse) && string.Equals(reserved, location, StringComparison.OrdinalIgnoreCase))
+            ? ReleaseThenCommitAsync(reservedWarehouse, reserved, next, type, actor, details)
+            : CommitAsync(next, type, actor, details);
+    }
 
-        return await CommitAsync(
-            WithPosition(item, position) with { Warehouse = warehouse, Location = location },
-            type,
-            actor,
-            Details(("from", item.Location), ("taskId", taskId)));
+    private async Task<ItemSnapshot> ReleaseThenCommitAsync(string reservedWarehouse, string reserved, ItemSnapshot next, string type, Actor actor, string? details)
+    {
+        await ReleaseReservationAsync(reservedWarehouse, reserved);
+        return await CommitAsync(next, type, actor, details);
     }
 
     /// <summary>Stores the new state, journals its event, updates the location projection and publishes to the live maps.</summary>
@@ -706,11 +721,7 @@ public sealed partial class ReturnedItemGrain(
 
     private static bool SameWarehouse(string? a, string? b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
-    private static string? Details(params (string Key, string? Value)[] pairs)
-    {
-        var present = pairs.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value);
-        return present.Count == 0 ? null : JsonSerializer.Serialize(present);
-    }
+    private static string? Details(params (string Key, string? Value)[] pairs) => EventDetails.Of(pairs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Item {ItemId} ({Status}) was seen at {Warehouse}/{Location} by {Device} after its life ended; ignored")]
     private partial void LogSeenAfterEnd(string itemId, ItemStatus status, string warehouse, string location, string device);

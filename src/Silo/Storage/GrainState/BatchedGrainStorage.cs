@@ -112,7 +112,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         ArgumentNullException.ThrowIfNull(grainState);
         var request = new ReadRequest(grainId.ToString(), stateName);
         await _reads.EnqueueAsync(request, CancellationToken.None);
-        var row = await request.Done.Task.WaitAsync(CancellationToken.None);
+        var row = await request.Task;
         if (row is not { } found)
         {
             grainState.State = _activators.GetActivator<T>().Create();
@@ -127,11 +127,15 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         grainState.RecordExists = found.Payload is not null;
     }
 
+    // Write and clear await the queue and the commit in their own frame: a write waits for group commit, so every layer
+    // of async methods around it is an object kept alive (and copied by the collector) until the batch commits.
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var evt = grainState.State is IJournaledState { LastEvent: { } last } ? last : null;
-        var version = await StoreAsync(stateName, grainId, grainState.ETag, _serializer.SerializeToArray(grainState.State), evt);
+        var request = NewWrite(stateName, grainId, grainState.ETag, _serializer.SerializeToArray(grainState.State), evt);
+        await _writes.EnqueueAsync(request, CancellationToken.None);
+        var version = await request.Task ?? await ConflictAsync(request, grainState.ETag);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
@@ -139,7 +143,9 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var version = await StoreAsync(stateName, grainId, grainState.ETag, payload: null);
+        var request = NewWrite(stateName, grainId, grainState.ETag, payload: null, evt: null);
+        await _writes.EnqueueAsync(request, CancellationToken.None);
+        var version = await request.Task ?? await ConflictAsync(request, grainState.ETag);
         grainState.State = _activators.GetActivator<T>().Create();
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = false;
@@ -152,7 +158,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         await _dataSource.DisposeAsync();
     }
 
-    private async Task<int> StoreAsync(string stateName, GrainId grainId, string? etag, byte[]? payload, ItemEvent? evt = null)
+    private WriteRequest NewWrite(string stateName, GrainId grainId, string? etag, byte[]? payload, ItemEvent? evt)
     {
         int? expected = null;
         if (etag is not null)
@@ -162,17 +168,15 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
                 : throw new InconsistentStateException($"ETag '{etag}' of {grainId} ({stateName}) was not issued by the '{_name}' storage.", etag, "unknown");
         }
 
-        var request = new WriteRequest(grainId.ToString(), stateName, payload, expected, evt);
-        await _writes.EnqueueAsync(request, CancellationToken.None);
-        var stored = await request.Done.Task.WaitAsync(CancellationToken.None);
-        if (stored is { } version)
-        {
-            return version;
-        }
+        return new WriteRequest(grainId.ToString(), stateName, payload, expected, evt);
+    }
 
+    /// <summary>The version check failed: says which version is stored now. Always throws.</summary>
+    private async Task<int> ConflictAsync(WriteRequest request, string? etag)
+    {
         var current = await CurrentVersionAsync(request);
         throw new InconsistentStateException(
-            $"Grain state {stateName} of {grainId} was changed by another writer: expected version {etag ?? "none (new)"}, stored {current?.ToString(CultureInfo.InvariantCulture) ?? "none"}.",
+            $"Grain state {request.StateName} of {request.GrainId} was changed by another writer: expected version {etag ?? "none (new)"}, stored {current?.ToString(CultureInfo.InvariantCulture) ?? "none"}.",
             current?.ToString(CultureInfo.InvariantCulture) ?? "none",
             etag ?? "none");
     }
@@ -283,7 +287,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         // The statement committed (autocommit) once the reader is done: every row in it is durable now.
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Done.TrySetResult(versions[i]);
+            batch[i].TrySetResult(versions[i]);
         }
 
         var journaled = batch.Where((request, i) => request.Event is not null && versions[i] is not null).LongCount();
@@ -311,7 +315,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
 
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Done.TrySetResult(rows[i]);
+            batch[i].TrySetResult(rows[i]);
         }
     }
 
@@ -352,18 +356,33 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
 
     private readonly record struct StoredState(byte[]? Payload, int Version);
 
-    /// <summary>A write (or, with no payload, a clear). Completes with the new version, or null when the version check failed.</summary>
-    private sealed record WriteRequest(string GrainId, string StateName, byte[]? Payload, int? Expected, ItemEvent? Event = null) : IRequest
+    /// <summary>
+    /// A write (or, with no payload, a clear). Completes with the new version, or null when the version check failed.
+    /// The request is its own completion: one object less per write waiting for its batch.
+    /// </summary>
+    private sealed class WriteRequest(string grainId, string stateName, byte[]? payload, int? expected, ItemEvent? evt)
+        : TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously), IRequest
     {
-        public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string GrainId { get; } = grainId;
 
-        public void Fail(Exception error) => Done.TrySetException(error);
+        public string StateName { get; } = stateName;
+
+        public byte[]? Payload { get; } = payload;
+
+        public int? Expected { get; } = expected;
+
+        public ItemEvent? Event { get; } = evt;
+
+        public void Fail(Exception error) => TrySetException(error);
     }
 
-    private sealed record ReadRequest(string GrainId, string StateName) : IRequest
+    private sealed class ReadRequest(string grainId, string stateName)
+        : TaskCompletionSource<StoredState?>(TaskCreationOptions.RunContinuationsAsynchronously), IRequest
     {
-        public TaskCompletionSource<StoredState?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string GrainId { get; } = grainId;
 
-        public void Fail(Exception error) => Done.TrySetException(error);
+        public string StateName { get; } = stateName;
+
+        public void Fail(Exception error) => TrySetException(error);
     }
 }
