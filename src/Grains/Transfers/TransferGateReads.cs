@@ -14,33 +14,47 @@ namespace Tracking.Grains.Transfers;
 /// </summary>
 public static class TransferGateReads
 {
-    public static async Task<ItemSnapshot> ObserveAtGateAsync(this IGrainFactory grains, GateKind kind, string itemId, ObserveItem command)
+    public static Task<ItemSnapshot> ObserveAtGateAsync(this IGrainFactory grains, GateKind kind, string itemId, ObserveItem command)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(command);
         var item = grains.Reference<IReturnedItemGrain>(itemId);
-        if (kind == GateKind.DockIn)
+        return kind switch
         {
-            // Most dock reads are plain observations, done in this one call.
-            var first = await item.ObserveAtInboundDockAsync(command);
-            if (first.Observed)
-            {
-                return first.Item;
-            }
+            GateKind.DockIn => AtInboundDockAsync(grains, item, itemId, command),
+            GateKind.DockOut => AtOutboundDockAsync(grains, item, itemId, command),
+            // Inside the warehouse a read is the item's call alone: its task, with no async layer around it (the gate
+            // waits on it until the item's change commits).
+            _ => item.ObserveAsync(command),
+        };
+    }
 
-            await grains.Reference<ITransferGrain>(first.Item.TransferId!).RecordDockReadAsync(Read(itemId, kind, command));
-
-            // The transfer may have had nothing to do with this read (e.g. it was cancelled): then it is a plain observation.
-            if (await item.GetAsync() is { } after && Same(after.Warehouse, command.Warehouse))
-            {
-                return after;
-            }
+    private static async Task<ItemSnapshot> AtInboundDockAsync(IGrainFactory grains, IReturnedItemGrain item, string itemId, ObserveItem command)
+    {
+        // Most dock reads are plain observations, done in this one call.
+        var first = await item.ObserveAtInboundDockAsync(command);
+        if (first.Observed)
+        {
+            return first.Item;
         }
 
-        var observed = await item.ObserveAsync(command);
-        if (kind == GateKind.DockOut && observed.TransferId is { } outbound && Same(observed.Warehouse, command.Warehouse))
+        await grains.Reference<ITransferGrain>(first.Item.TransferId!).RecordDockReadAsync(Read(itemId, GateKind.DockIn, command));
+
+        // The transfer may have had nothing to do with this read (e.g. it was cancelled): then it is a plain observation.
+        if (await item.GetAsync() is { } after && Same(after.Warehouse, command.Warehouse))
         {
-            await grains.Reference<ITransferGrain>(outbound).RecordDockReadAsync(Read(itemId, kind, command));
+            return after;
+        }
+
+        return await item.ObserveAsync(command);
+    }
+
+    private static async Task<ItemSnapshot> AtOutboundDockAsync(IGrainFactory grains, IReturnedItemGrain item, string itemId, ObserveItem command)
+    {
+        var observed = await item.ObserveAsync(command);
+        if (observed.TransferId is { } outbound && Same(observed.Warehouse, command.Warehouse))
+        {
+            await grains.Reference<ITransferGrain>(outbound).RecordDockReadAsync(Read(itemId, GateKind.DockOut, command));
             return await item.GetAsync() ?? observed;
         }
 
