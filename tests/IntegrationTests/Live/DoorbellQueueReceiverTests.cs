@@ -69,6 +69,73 @@ public sealed class DoorbellQueueReceiverTests
     }
 
     [Fact]
+    public async Task After_a_read_that_emptied_the_queue_the_next_one_waits_for_the_doorbell_without_asking_the_queue()
+    {
+        var queue = new ScriptedReceiver();
+        var bell = new QueueDoorbell();
+        var receiver = new DoorbellQueueReceiver(queue, bell, TimeSpan.FromSeconds(30), PreciseTimeProvider.Shared);
+        queue.Add(new FakeBatch());
+        Assert.Single(await receiver.GetQueueMessagesAsync(10, CancellationToken.None).WaitAsync(Patience));
+
+        // The agent asks again at once; nothing was enqueued here since the read that emptied the queue.
+        var next = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        Assert.Equal(1, queue.Reads.Count);
+
+        queue.Add(new FakeBatch());
+        bell.Ring();
+        Assert.Single(await next.WaitAsync(Patience));
+        Assert.Equal(2, queue.Reads.Count);
+    }
+
+    [Fact]
+    public async Task A_read_that_left_events_behind_or_was_followed_by_a_ring_is_followed_by_a_read_at_once()
+    {
+        var bell = new QueueDoorbell();
+        var queue = new ScriptedReceiver();
+        var receiver = new DoorbellQueueReceiver(queue, bell, TimeSpan.FromSeconds(30), PreciseTimeProvider.Shared);
+        queue.Add(new FakeBatch());
+        queue.Add(new FakeBatch());
+        queue.Add(new FakeBatch());
+
+        Assert.Equal(2, (await receiver.GetQueueMessagesAsync(2, CancellationToken.None).WaitAsync(Patience)).Count);
+        Assert.Single(await receiver.GetQueueMessagesAsync(2, CancellationToken.None).WaitAsync(Patience));
+
+        queue.Add(new FakeBatch());
+        bell.Ring();
+        Assert.Single(await receiver.GetQueueMessagesAsync(2, CancellationToken.None).WaitAsync(Patience));
+        Assert.Equal(3, queue.Reads.Count);
+    }
+
+    [Fact]
+    public async Task An_event_enqueued_without_a_ring_on_another_silo_is_found_when_the_idle_wait_runs_out()
+    {
+        var queue = new ScriptedReceiver();
+        var receiver = new DoorbellQueueReceiver(queue, new QueueDoorbell(), TimeSpan.FromMilliseconds(20), PreciseTimeProvider.Shared);
+        queue.Add(new FakeBatch());
+        Assert.Single(await receiver.GetQueueMessagesAsync(10, CancellationToken.None).WaitAsync(Patience));
+
+        queue.Add(new FakeBatch());
+        Assert.Single(await receiver.GetQueueMessagesAsync(10, CancellationToken.None).WaitAsync(Patience));
+        Assert.Equal(2, queue.Reads.Count);
+    }
+
+    [Fact]
+    public async Task A_cancelled_read_stops_waiting_and_answers_empty()
+    {
+        var queue = new ScriptedReceiver();
+        var receiver = new DoorbellQueueReceiver(queue, new QueueDoorbell(), TimeSpan.FromMinutes(5), PreciseTimeProvider.Shared);
+        using var cancel = new CancellationTokenSource();
+
+        var read = receiver.GetQueueMessagesAsync(10, cancel.Token);
+        await queue.Reads.WaitForAsync(1);
+        await cancel.CancelAsync();
+
+        Assert.Empty(await read.WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task With_no_idle_wait_it_is_plain_polling()
     {
         var queue = new ScriptedReceiver();
