@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracking.Grains.Hosting;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Live;
@@ -98,6 +99,13 @@ public sealed partial class WarehouseGrain(
 
     private async Task CheckSlaAsync(CancellationToken cancellationToken)
     {
+        if (this.SiloIsStopping())
+        {
+            // The locations it would ask are deactivating with the silo and cannot be placed again: every call would fail
+            // (and Orleans logs each failure as an error). The durable reminder checks again once the warehouse is back.
+            return;
+        }
+
         IReadOnlyList<InspectionQueueEntry> queue;
         try
         {
