@@ -357,32 +357,28 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
     private readonly record struct StoredState(byte[]? Payload, int Version);
 
     /// <summary>
-    /// A write (or, with no payload, a clear). Completes with the new version, or null when the version check failed.
-    /// The request is its own completion: one object less per write waiting for its batch.
+    /// A request for one grain's state, which is its own completion: one object less per request waiting for its batch.
     /// </summary>
-    private sealed class WriteRequest(string grainId, string stateName, byte[]? payload, int? expected, ItemEvent? evt)
-        : TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously), IRequest
+    private abstract class Request<TResult>(string grainId, string stateName)
+        : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), IRequest
     {
         public string GrainId { get; } = grainId;
 
         public string StateName { get; } = stateName;
 
+        public void Fail(Exception error) => TrySetException(error);
+    }
+
+    /// <summary>A write (or, with no payload, a clear). Completes with the new version, or null when the version check failed.</summary>
+    private sealed class WriteRequest(string grainId, string stateName, byte[]? payload, int? expected, ItemEvent? evt)
+        : Request<int?>(grainId, stateName)
+    {
         public byte[]? Payload { get; } = payload;
 
         public int? Expected { get; } = expected;
 
         public ItemEvent? Event { get; } = evt;
-
-        public void Fail(Exception error) => TrySetException(error);
     }
 
-    private sealed class ReadRequest(string grainId, string stateName)
-        : TaskCompletionSource<StoredState?>(TaskCreationOptions.RunContinuationsAsynchronously), IRequest
-    {
-        public string GrainId { get; } = grainId;
-
-        public string StateName { get; } = stateName;
-
-        public void Fail(Exception error) => TrySetException(error);
-    }
+    private sealed class ReadRequest(string grainId, string stateName) : Request<StoredState?>(grainId, stateName);
 }
