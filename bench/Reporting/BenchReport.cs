@@ -24,7 +24,7 @@ public sealed class BenchReport
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Run at {StartedAt:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, " +
             $"{MachineMemoryGiB():0.#} GiB memory, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
-            $".NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (concurrent {System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.Batch}).");
+            $".NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (concurrent {System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.Batch}, {Gen0Budget()}).");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Command: `{commandLine}`{(settings.Quick ? " (quick mode: sizes are smoke-test sizes, figures are not meaningful)" : "")}");
         sb.AppendLine();
@@ -35,6 +35,12 @@ public sealed class BenchReport
 
         return sb.ToString();
     }
+
+    /// <summary>The gen0 budget cap in effect (runtimeconfig, or DOTNET_GCGen0MaxBudget over it): it decides the pauses.</summary>
+    private static string Gen0Budget() =>
+        GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var cap) && Convert.ToInt64(cap, CultureInfo.InvariantCulture) is > 0 and var bytes
+            ? $"gen0 budget at most {bytes / 1048576.0:0.#} MiB"
+            : "gen0 budget the runtime's default";
 
     private static double MachineMemoryGiB()
     {
