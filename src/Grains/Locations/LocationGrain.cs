@@ -215,9 +215,18 @@ public sealed partial class LocationGrain(
     /// <summary>Writes what changed since the last write; one write at a time, and a failed one is pending again.</summary>
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
+        try
+        {
 #pragma warning disable VSTHRD003 // Started by this activation: waits for the write in flight before the next.
-        await _saving;
+            await _saving;
 #pragma warning restore VSTHRD003
+        }
+        catch (OperationCanceledException)
+        {
+            // A write the timer started is cancelled when the timer goes (at deactivation); its change is pending again,
+            // so this write carries it rather than giving up the activation's last save.
+        }
+
         if (!_unsaved.Pending)
         {
             return;

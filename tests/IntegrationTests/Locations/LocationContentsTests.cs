@@ -69,6 +69,28 @@ public sealed class LocationContentsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stop_while_a_timed_write_is_in_flight_still_stores_the_last_contents()
+    {
+        // The persist timer's write hangs until the timer is disposed at deactivation, which cancels it.
+        var held = new HeldFirstWriteStore();
+        await using (var first = await StartAsync(services => services.AddSingleton<ILocationContentsStore>(sp =>
+            held.Around(ActivatorUtilities.CreateInstance<PostgresLocationContentsStore>(sp)))))
+        {
+            var location = first.Grains.GetGrain<ILocationGrain>(Location);
+            await location.PlaceAsync(Item(0, ItemStatus.Received));
+            await held.Started.WaitAsync(TimeSpan.FromSeconds(30));
+            await location.PlaceAsync(Item(1, ItemStatus.Received));
+            Assert.True(await location.TryReserveAsync("RESERVED-1"));
+        }
+
+        Assert.True(held.WasCancelled);
+        await using var second = await StartAsync();
+        var reloaded = second.Grains.GetGrain<ILocationGrain>(Location);
+        Assert.Equal([ItemId(0), ItemId(1)], (await reloaded.GetContentsAsync()).Items);
+        Assert.Equal(1, (await reloaded.GetSummaryAsync()).Reserved);
+    }
+
+    [Fact]
     public async Task Contents_stored_as_one_grain_state_payload_move_to_the_rows_and_the_payload_is_cleared()
     {
         await using var host = await StartAsync();
@@ -118,11 +140,11 @@ public sealed class LocationContentsTests : IAsyncLifetime
         }));
     }
 
-    private Task<TrackingHost> StartAsync()
+    private Task<TrackingHost> StartAsync(Action<IServiceCollection>? configureServices = null)
     {
         var settings = LifecycleHostFixture.Settings(_db.ConnectionString);
         settings["Tracking:Lifecycle:LocationPersistInterval"] = "00:00:00.100";
-        return TrackingHost.StartAsync(settings);
+        return TrackingHost.StartAsync(settings, configureServices);
     }
 
     private async Task<long> RowsAsync() => await _db.ScalarAsync<long>($"SELECT count(*) FROM location_items WHERE location_id = '{Location}'");
