@@ -26,12 +26,15 @@ public sealed class GcPauses
         _promoted = GcPromotions.Total;
         _suspending = GcPromotions.Suspending;
         _ = GcPromotions.TakeLongestSuspension();
+        _ = GcPromotions.TakeLongestPause();
+        _ = GcPromotions.TakeGen2();
     }
 
     public static GcPauses Start() => new();
 
     /// <summary>
-    /// E.g. "GC 14/5/1 (gen0/1/2) paused 446 ms of 9.1 s (4.9 %), suspending threads 31 ms of it (longest 6.2 ms); the last
+    /// E.g. "GC 14/5/1 (gen0/1/2) paused 446 ms of 9.1 s (4.9 %), suspending threads 31 ms of it (longest 6.2 ms); longest pause
+    /// 42.4 ms (gen1 blocking, small allocation); gen2: background (small allocation); the last
     /// gen0/1 GC promoted 27.7 MiB and paused 42.4 ms, heap 487 MiB; allocated 1,200 MiB and promoted 310 MiB (10.2 and 2.6 KiB per read)"; the per-unit part only when
     /// <paramref name="units"/> is given.
     /// </summary>
@@ -43,9 +46,12 @@ public sealed class GcPauses
         var promoted = GcPromotions.Total - _promoted;
         var suspending = GcPromotions.Suspending - _suspending;
         var longestSuspension = GcPromotions.TakeLongestSuspension();
+        var longestPause = GcPromotions.TakeLongestPause();
+        var gen2 = GcPromotions.TakeGen2();
+        var pauses = (longestPause is null ? "" : $"; longest pause {longestPause}") + (gen2.Count == 0 ? "" : $"; gen2: {string.Join(", ", gen2)}");
         var last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
         var perUnit = units > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({allocated / 1024.0 / units:0.0} and {promoted / 1024.0 / units:0.00} KiB per {unit})") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"GC {GC.CollectionCount(0) - _counts[0]}/{GC.CollectionCount(1) - _counts[1]}/{GC.CollectionCount(2) - _counts[2]} (gen0/1/2) paused {paused.TotalMilliseconds:0} ms of {elapsed.TotalSeconds:0.0} s ({paused / elapsed:P1}), suspending threads {suspending.TotalMilliseconds:0} ms of it (longest {longestSuspension.TotalMilliseconds:0.0} ms); the last gen0/1 GC promoted {last.PromotedBytes / 1048576.0:0.0} MiB and paused {last.PauseDurations[0].TotalMilliseconds:0.0} ms, heap {last.HeapSizeBytes / 1048576.0:0} MiB; allocated {allocated / 1048576.0:N0} MiB and promoted {promoted / 1048576.0:N0} MiB{perUnit}");
+            $"GC {GC.CollectionCount(0) - _counts[0]}/{GC.CollectionCount(1) - _counts[1]}/{GC.CollectionCount(2) - _counts[2]} (gen0/1/2) paused {paused.TotalMilliseconds:0} ms of {elapsed.TotalSeconds:0.0} s ({paused / elapsed:P1}), suspending threads {suspending.TotalMilliseconds:0} ms of it (longest {longestSuspension.TotalMilliseconds:0.0} ms){pauses}; the last gen0/1 GC promoted {last.PromotedBytes / 1048576.0:0.0} MiB and paused {last.PauseDurations[0].TotalMilliseconds:0.0} ms, heap {last.HeapSizeBytes / 1048576.0:0} MiB; allocated {allocated / 1048576.0:N0} MiB and promoted {promoted / 1048576.0:N0} MiB{perUnit}");
     }
 }

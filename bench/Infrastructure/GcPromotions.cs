@@ -24,11 +24,27 @@ public sealed class GcPromotions : EventListener
 
     private const ulong SuspendForGcPrep = 6;
 
+    private static readonly string[] Reasons =
+    [
+        "small allocation", "induced", "low memory", "empty", "large allocation", "out of space (SOH)", "out of space (LOH)",
+        "induced, not forced", "internal", "induced for low memory", "induced compacting", "host low memory", "provisional mode",
+        "host low memory, blocking",
+    ];
+
+    private static readonly string[] Types = ["blocking", "background", "foreground"];
+
+    private readonly Lock _lock = new();
     private long _promoted;
     private long _collections;
+    private long _pauses;
     private long _suspendTicks;
     private long _longestSuspendTicks;
     private DateTime? _suspending;
+    private DateTime? _paused;
+    private string? _pauseCollection;
+    private int _pauseDepth = -1;
+    private Pause? _longestPause;
+    private readonly List<string> _gen2 = [];
 
     private GcPromotions()
     {
@@ -43,11 +59,43 @@ public sealed class GcPromotions : EventListener
     /// <summary>Collections whose figures have arrived so far (one heap-statistics event each).</summary>
     public static long Collections => Interlocked.Read(ref Shared.Value._collections);
 
+    /// <summary>Pauses whose end has arrived so far (the threads run again after it).</summary>
+    public static long Pauses => Interlocked.Read(ref Shared.Value._pauses);
+
     /// <summary>Time spent suspending threads for collections since the listener started.</summary>
     public static TimeSpan Suspending => TimeSpan.FromTicks(Interlocked.Read(ref Shared.Value._suspendTicks));
 
     /// <summary>The longest suspension for a collection since the last call (so a span reads its own).</summary>
     public static TimeSpan TakeLongestSuspension() => TimeSpan.FromTicks(Interlocked.Exchange(ref Shared.Value._longestSuspendTicks, 0));
+
+    /// <summary>
+    /// The longest pause (threads suspended until they run again) since the last call, and which collection made it, e.g.
+    /// "38.2 ms (gen1 blocking, small allocation)"; null if none.
+    /// </summary>
+    public static string? TakeLongestPause()
+    {
+        var shared = Shared.Value;
+        lock (shared._lock)
+        {
+            var longest = shared._longestPause;
+            shared._longestPause = null;
+            return longest is { } p
+                ? string.Create(CultureInfo.InvariantCulture, $"{p.Duration.TotalMilliseconds:0.0} ms ({p.Collection ?? "no collection started"})")
+                : null;
+        }
+    }
+
+    /// <summary>The gen2 collections started since the last call, each as its kind and reason, e.g. "background (small allocation)".</summary>
+    public static IReadOnlyList<string> TakeGen2()
+    {
+        var shared = Shared.Value;
+        lock (shared._lock)
+        {
+            var gen2 = shared._gen2.ToList();
+            shared._gen2.Clear();
+            return gen2;
+        }
+    }
 
     /// <summary>Starts listening if nothing has yet; call before the spans to be measured.</summary>
     public static void EnsureStarted() => _ = Shared.Value;
@@ -69,6 +117,16 @@ public sealed class GcPromotions : EventListener
         {
             case "GCSuspendEEBegin_V1" when Field(eventData, "Reason") is SuspendForGc or SuspendForGcPrep:
                 _suspending = eventData.TimeStamp;
+                _paused = eventData.TimeStamp;
+                _pauseCollection = null;
+                _pauseDepth = -1;
+                return;
+            case "GCStart_V2":
+                OnCollectionStarted(eventData);
+                return;
+            case "GCRestartEEEnd_V1" when _paused is { } pausedAt:
+                _paused = null;
+                OnPauseEnded(new Pause(eventData.TimeStamp - pausedAt, _pauseCollection));
                 return;
             case "GCSuspendEEEnd_V1" when _suspending is { } began:
                 var ticks = (eventData.TimeStamp - began).Ticks;
@@ -92,6 +150,45 @@ public sealed class GcPromotions : EventListener
         Interlocked.Add(ref _promoted, promoted);
         Interlocked.Increment(ref _collections);
     }
+
+    // A background gen2 suspends the threads more than once, and young collections run inside it: a pause is named by the
+    // deepest collection that started in it.
+    private void OnCollectionStarted(EventWrittenEventArgs e)
+    {
+        var depth = (int)(Field(e, "Depth") ?? 0);
+        var reason = (int)(Field(e, "Reason") ?? 0);
+        var type = (int)(Field(e, "Type") ?? 0);
+        var described = string.Create(CultureInfo.InvariantCulture,
+            $"gen{depth} {(type < Types.Length ? Types[type] : $"type {type}")}, {(reason < Reasons.Length ? Reasons[reason] : $"reason {reason}")}");
+        lock (_lock)
+        {
+            if (_paused is not null && depth > _pauseDepth)
+            {
+                _pauseDepth = depth;
+                _pauseCollection = described;
+            }
+
+            if (depth == 2)
+            {
+                _gen2.Add(described[5..]);
+            }
+        }
+    }
+
+    private void OnPauseEnded(Pause pause)
+    {
+        lock (_lock)
+        {
+            if (_longestPause is not { } longest || pause.Duration > longest.Duration)
+            {
+                _longestPause = pause;
+            }
+        }
+
+        Interlocked.Increment(ref _pauses);
+    }
+
+    private readonly record struct Pause(TimeSpan Duration, string? Collection);
 
     /// <summary>A numeric field of the event by name (the runtime's events carry them as unsigned integers of various widths).</summary>
     private static ulong? Field(EventWrittenEventArgs e, string name)

@@ -57,6 +57,27 @@ public sealed partial class GcPausesTests
         Assert.Matches(@"\), suspending threads [0-9,]+ ms of it \(longest [0-9.]+ ms\); ", span.Stop());
     }
 
+    [Fact]
+    public async Task The_longest_pause_and_every_gen2_collection_are_named_by_kind_and_reason()
+    {
+        GcPromotions.EnsureStarted();
+        await CollectAsync(1);
+        var span = GcPauses.Start();
+
+        var pauses = GcPromotions.Pauses;
+        await CollectAsync(2);
+        var clock = Stopwatch.StartNew();
+        while (GcPromotions.Pauses <= pauses)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the runtime did not report the end of the pause within 5 s");
+            await Task.Delay(20);
+        }
+
+        // Other tests in this process may collect meanwhile: their collections may be longer, and be listed too.
+        var text = span.Stop();
+        Assert.Matches(@"; longest pause [0-9.]+ ms \(gen[012] (blocking|background|foreground), [a-z ()]+\); gen2: [^;]*\bblocking, induced\b[^;]*; ", text);
+    }
+
     private static List<byte[]> Allocate(bool keep)
     {
         var kept = new List<byte[]>(keep ? Arrays : 0);
