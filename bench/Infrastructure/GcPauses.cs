@@ -12,6 +12,7 @@ public sealed class GcPauses
     private readonly long _promoted;
     private readonly TimeSpan _suspending;
     private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly DateTime _startedAt = DateTime.UtcNow;
 
     private GcPauses()
     {
@@ -26,8 +27,6 @@ public sealed class GcPauses
         _promoted = GcPromotions.Total;
         _suspending = GcPromotions.Suspending;
         _ = GcPromotions.TakeLongestSuspension();
-        _ = GcPromotions.TakeLongestPause();
-        _ = GcPromotions.TakeGen2();
     }
 
     public static GcPauses Start() => new();
@@ -46,8 +45,8 @@ public sealed class GcPauses
         var promoted = GcPromotions.Total - _promoted;
         var suspending = GcPromotions.Suspending - _suspending;
         var longestSuspension = GcPromotions.TakeLongestSuspension();
-        var longestPause = GcPromotions.TakeLongestPause();
-        var gen2 = GcPromotions.TakeGen2();
+        var longestPause = GcPromotions.LongestPauseSince(_startedAt);
+        var gen2 = GcPromotions.Gen2Since(_startedAt);
         var pauses = (longestPause is null ? "" : $"; longest pause {longestPause}") + (gen2.Count == 0 ? "" : $"; gen2: {string.Join(", ", gen2)}");
         var last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
         var perUnit = units > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({allocated / 1024.0 / units:0.0} and {promoted / 1024.0 / units:0.00} KiB per {unit})") : "";

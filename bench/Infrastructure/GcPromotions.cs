@@ -43,8 +43,10 @@ public sealed class GcPromotions : EventListener
     private DateTime? _paused;
     private string? _pauseCollection;
     private int _pauseDepth = -1;
-    private Pause? _longestPause;
-    private readonly List<string> _gen2 = [];
+
+    // The most recent pauses and gen2 starts with their time: a span picks its own by time, since events arrive late.
+    private readonly Queue<Pause> _recentPauses = new();
+    private readonly Queue<(DateTime At, string Described)> _recentGen2 = new();
 
     private GcPromotions()
     {
@@ -69,31 +71,38 @@ public sealed class GcPromotions : EventListener
     public static TimeSpan TakeLongestSuspension() => TimeSpan.FromTicks(Interlocked.Exchange(ref Shared.Value._longestSuspendTicks, 0));
 
     /// <summary>
-    /// The longest pause (threads suspended until they run again) since the last call, and which collection made it, e.g.
-    /// "38.2 ms (gen1 blocking, small allocation)"; null if none.
+    /// The longest pause (threads suspended until they run again) that began at or after <paramref name="since"/> (UTC),
+    /// and which collection made it, e.g. "38.2 ms (gen1 blocking, small allocation)"; null if none. By the pause's own
+    /// time, not by when its events arrived: the events of a collection just before a span (say the benchmark's own
+    /// forced one) can arrive after the span began.
     /// </summary>
-    public static string? TakeLongestPause()
+    public static string? LongestPauseSince(DateTime since)
     {
         var shared = Shared.Value;
         lock (shared._lock)
         {
-            var longest = shared._longestPause;
-            shared._longestPause = null;
+            Pause? longest = null;
+            foreach (var pause in shared._recentPauses)
+            {
+                if (pause.Began >= since && (longest is not { } l || pause.Duration > l.Duration))
+                {
+                    longest = pause;
+                }
+            }
+
             return longest is { } p
                 ? string.Create(CultureInfo.InvariantCulture, $"{p.Duration.TotalMilliseconds:0.0} ms ({p.Collection ?? "no collection started"})")
                 : null;
         }
     }
 
-    /// <summary>The gen2 collections started since the last call, each as its kind and reason, e.g. "background (small allocation)".</summary>
-    public static IReadOnlyList<string> TakeGen2()
+    /// <summary>The gen2 collections that started at or after <paramref name="since"/> (UTC), each as its kind and reason, e.g. "background, small allocation".</summary>
+    public static IReadOnlyList<string> Gen2Since(DateTime since)
     {
         var shared = Shared.Value;
         lock (shared._lock)
         {
-            var gen2 = shared._gen2.ToList();
-            shared._gen2.Clear();
-            return gen2;
+            return [.. shared._recentGen2.Where(g => g.At >= since).Select(g => g.Described)];
         }
     }
 
@@ -126,7 +135,7 @@ public sealed class GcPromotions : EventListener
                 return;
             case "GCRestartEEEnd_V1" when _paused is { } pausedAt:
                 _paused = null;
-                OnPauseEnded(new Pause(eventData.TimeStamp - pausedAt, _pauseCollection));
+                OnPauseEnded(new Pause(pausedAt.ToUniversalTime(), eventData.TimeStamp - pausedAt, _pauseCollection));
                 return;
             case "GCSuspendEEEnd_V1" when _suspending is { } began:
                 var ticks = (eventData.TimeStamp - began).Ticks;
@@ -170,7 +179,7 @@ public sealed class GcPromotions : EventListener
 
             if (depth == 2)
             {
-                _gen2.Add(described[5..]);
+                Remember(_recentGen2, (e.TimeStamp.ToUniversalTime(), described[5..]));
             }
         }
     }
@@ -179,16 +188,24 @@ public sealed class GcPromotions : EventListener
     {
         lock (_lock)
         {
-            if (_longestPause is not { } longest || pause.Duration > longest.Duration)
-            {
-                _longestPause = pause;
-            }
+            Remember(_recentPauses, pause);
         }
 
         Interlocked.Increment(ref _pauses);
     }
 
-    private readonly record struct Pause(TimeSpan Duration, string? Collection);
+    /// <summary>Keeps the newest entries: a measured span of a minute at a few hundred collections a second fits.</summary>
+    private static void Remember<T>(Queue<T> recent, T entry)
+    {
+        if (recent.Count == 16_384)
+        {
+            recent.Dequeue();
+        }
+
+        recent.Enqueue(entry);
+    }
+
+    private readonly record struct Pause(DateTime Began, TimeSpan Duration, string? Collection);
 
     /// <summary>A numeric field of the event by name (the runtime's events carry them as unsigned integers of various widths).</summary>
     private static ulong? Field(EventWrittenEventArgs e, string name)

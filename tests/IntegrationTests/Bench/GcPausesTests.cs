@@ -78,6 +78,29 @@ public sealed partial class GcPausesTests
         Assert.Matches(@"; longest pause [0-9.]+ ms \(gen[012] (blocking|background|foreground), [a-z ()]+\); gen2: [^;]*\bblocking, induced\b[^;]*; ", text);
     }
 
+    [Fact]
+    public async Task A_collection_just_before_the_span_is_not_the_spans_even_when_its_events_arrive_inside_it()
+    {
+        GcPromotions.EnsureStarted();
+        await CollectAsync(1);
+        var pauses = GcPromotions.Pauses;
+
+        // As before a measured run: a forced full collection, and the span starts at once (its events still on their way).
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var span = GcPauses.Start();
+        await CollectAsync(0);
+        var clock = Stopwatch.StartNew();
+        while (GcPromotions.Pauses < pauses + 2)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the runtime did not report the ends of both pauses within 5 s");
+            await Task.Delay(20);
+        }
+
+        var text = span.Stop();
+        Assert.DoesNotContain("induced compacting", text, StringComparison.Ordinal);
+        Assert.Matches(@"; longest pause [0-9.]+ ms \(gen[01] ", text);
+    }
+
     private static List<byte[]> Allocate(bool keep)
     {
         var kept = new List<byte[]>(keep ? Arrays : 0);
