@@ -11,18 +11,22 @@ public sealed class GcPauses
     private readonly long _allocated;
     private readonly long _promoted;
     private readonly TimeSpan _suspending;
-    private readonly long _started = Stopwatch.GetTimestamp();
-    private readonly DateTime _startedAt = DateTime.UtcNow;
+    private readonly long _started;
+    private readonly DateTime _startedAt;
 
     private GcPauses()
     {
+        // The events of the collections before the span first (they arrive on the runtime's thread, a little late).
+        GcPromotions.EnsureStarted();
+        _ = GcPromotions.CatchUp(TimeSpan.FromSeconds(2));
+        _started = Stopwatch.GetTimestamp();
+        _startedAt = DateTime.UtcNow;
         for (var g = 0; g < 3; g++)
         {
             _counts[g] = GC.CollectionCount(g);
         }
 
         _paused = GC.GetTotalPauseDuration();
-        GcPromotions.EnsureStarted();
         _allocated = GC.GetTotalAllocatedBytes();
         _promoted = GcPromotions.Total;
         _suspending = GcPromotions.Suspending;

@@ -48,6 +48,10 @@ public sealed class GcPromotions : EventListener
     private readonly Queue<Pause> _recentPauses = new();
     private readonly Queue<(DateTime At, string Described)> _recentGen2 = new();
 
+    // Every collection collects gen0, so the runtime's gen0 count is the number of collections; the listener has heard
+    // of all of them once its count of heap-statistics events has caught up with the runtime's since it started.
+    private readonly int _collectionsBefore = GC.CollectionCount(0);
+
     private GcPromotions()
     {
     }
@@ -108,6 +112,29 @@ public sealed class GcPromotions : EventListener
 
     /// <summary>Starts listening if nothing has yet; call before the spans to be measured.</summary>
     public static void EnsureStarted() => _ = Shared.Value;
+
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until the events of every collection so far have arrived, so that a span
+    /// starting now does not count the ones before it (the benchmark forces a full collection just before each run).
+    /// False if they had not after the limit (a background collection still running, say).
+    /// </summary>
+    public static bool CatchUp(TimeSpan limit)
+    {
+        var shared = Shared.Value;
+        var due = GC.CollectionCount(0) - shared._collectionsBefore;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Interlocked.Read(ref shared._collections) < due)
+        {
+            if (clock.Elapsed >= limit)
+            {
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
+    }
 
     protected override void OnEventSourceCreated(EventSource eventSource)
     {

@@ -101,6 +101,16 @@ public sealed partial class GcPausesTests
         Assert.Matches(@"; longest pause [0-9.]+ ms \(gen[01] ", text);
     }
 
+    [Fact]
+    public void Catching_up_waits_until_the_events_of_every_collection_so_far_have_arrived()
+    {
+        GcPromotions.EnsureStarted();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+
+        Assert.True(GcPromotions.CatchUp(TimeSpan.FromSeconds(5)), "the events of two forced collections did not arrive within 5 s");
+    }
+
     private static List<byte[]> Allocate(bool keep)
     {
         var kept = new List<byte[]>(keep ? Arrays : 0);
