@@ -50,7 +50,7 @@ public sealed class GcPromotions : EventListener
 
     // Every collection collects gen0, so the runtime's gen0 count is the number of collections; the listener has heard
     // of all of them once its count of heap-statistics events has caught up with the runtime's since it started.
-    private readonly int _collectionsBefore = GC.CollectionCount(0);
+    private int _collectionsBefore = GC.CollectionCount(0);
 
     private GcPromotions()
     {
@@ -127,6 +127,9 @@ public sealed class GcPromotions : EventListener
         {
             if (clock.Elapsed >= limit)
             {
+                // A collection whose events never came (one during the listener's own start, say) must not make every
+                // later span wait too: count from here.
+                shared._collectionsBefore += (int)(due - Interlocked.Read(ref shared._collections));
                 return false;
             }
 
