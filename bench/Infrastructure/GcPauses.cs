@@ -37,7 +37,7 @@ public sealed class GcPauses
 
     /// <summary>
     /// E.g. "GC 14/5/1 (gen0/1/2) paused 446 ms of 9.1 s (4.9 %), suspending threads 31 ms of it (longest 6.2 ms); longest pause
-    /// 42.4 ms (gen1 blocking, small allocation); gen2: background (small allocation); the last
+    /// 42.4 ms (gen1 blocking, small allocation); gen2: background, small allocation; the last
     /// gen0/1 GC promoted 27.7 MiB and paused 42.4 ms, heap 487 MiB; allocated 1,200 MiB and promoted 310 MiB (10.2 and 2.6 KiB per read)"; the per-unit part only when
     /// <paramref name="units"/> is given.
     /// </summary>
