@@ -30,7 +30,6 @@ public sealed class GcPauses
         _allocated = GC.GetTotalAllocatedBytes();
         _promoted = GcPromotions.Total;
         _suspending = GcPromotions.Suspending;
-        _ = GcPromotions.TakeLongestSuspension();
     }
 
     public static GcPauses Start() => new();
@@ -48,7 +47,7 @@ public sealed class GcPauses
         var allocated = GC.GetTotalAllocatedBytes() - _allocated;
         var promoted = GcPromotions.Total - _promoted;
         var suspending = GcPromotions.Suspending - _suspending;
-        var longestSuspension = GcPromotions.TakeLongestSuspension();
+        var longestSuspension = GcPromotions.LongestSuspensionSince(_startedAt);
         var longestPause = GcPromotions.LongestPauseSince(_startedAt);
         var gen2 = GcPromotions.Gen2Since(_startedAt);
         var pauses = (longestPause is null ? "" : $"; longest pause {longestPause}") + (gen2.Count == 0 ? "" : $"; gen2: {string.Join(", ", gen2)}");

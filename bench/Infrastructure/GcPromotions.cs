@@ -38,8 +38,8 @@ public sealed class GcPromotions : EventListener
     private long _collections;
     private long _pauses;
     private long _suspendTicks;
-    private long _longestSuspendTicks;
     private DateTime? _suspending;
+    private TimeSpan _pauseSuspension;
     private DateTime? _paused;
     private string? _pauseCollection;
     private int _pauseDepth = -1;
@@ -71,8 +71,15 @@ public sealed class GcPromotions : EventListener
     /// <summary>Time spent suspending threads for collections since the listener started.</summary>
     public static TimeSpan Suspending => TimeSpan.FromTicks(Interlocked.Read(ref Shared.Value._suspendTicks));
 
-    /// <summary>The longest suspension for a collection since the last call (so a span reads its own).</summary>
-    public static TimeSpan TakeLongestSuspension() => TimeSpan.FromTicks(Interlocked.Exchange(ref Shared.Value._longestSuspendTicks, 0));
+    /// <summary>The longest suspension of the threads for a collection, in a pause that began at or after <paramref name="since"/> (UTC).</summary>
+    public static TimeSpan LongestSuspensionSince(DateTime since)
+    {
+        var shared = Shared.Value;
+        lock (shared._lock)
+        {
+            return shared._recentPauses.Where(p => p.Began >= since).Select(p => p.Suspension).DefaultIfEmpty().Max();
+        }
+    }
 
     /// <summary>
     /// The longest pause (threads suspended until they run again) that began at or after <paramref name="since"/> (UTC),
@@ -157,6 +164,7 @@ public sealed class GcPromotions : EventListener
             case "GCSuspendEEBegin_V1" when Field(eventData, "Reason") is SuspendForGc or SuspendForGcPrep:
                 _suspending = eventData.TimeStamp;
                 _paused = eventData.TimeStamp;
+                _pauseSuspension = TimeSpan.Zero;
                 _pauseCollection = null;
                 _pauseDepth = -1;
                 return;
@@ -165,18 +173,13 @@ public sealed class GcPromotions : EventListener
                 return;
             case "GCRestartEEEnd_V1" when _paused is { } pausedAt:
                 _paused = null;
-                OnPauseEnded(new Pause(pausedAt.ToUniversalTime(), eventData.TimeStamp - pausedAt, _pauseCollection));
+                OnPauseEnded(new Pause(pausedAt.ToUniversalTime(), eventData.TimeStamp - pausedAt, _pauseSuspension, _pauseCollection));
                 return;
             case "GCSuspendEEEnd_V1" when _suspending is { } began:
                 var ticks = (eventData.TimeStamp - began).Ticks;
                 _suspending = null;
+                _pauseSuspension = TimeSpan.FromTicks(ticks);
                 Interlocked.Add(ref _suspendTicks, ticks);
-                var longest = Interlocked.Read(ref _longestSuspendTicks);
-                while (ticks > longest && Interlocked.CompareExchange(ref _longestSuspendTicks, ticks, longest) != longest)
-                {
-                    longest = Interlocked.Read(ref _longestSuspendTicks);
-                }
-
                 return;
         }
 
@@ -235,7 +238,7 @@ public sealed class GcPromotions : EventListener
         recent.Enqueue(entry);
     }
 
-    private readonly record struct Pause(DateTime Began, TimeSpan Duration, string? Collection);
+    private readonly record struct Pause(DateTime Began, TimeSpan Duration, TimeSpan Suspension, string? Collection);
 
     /// <summary>A numeric field of the event by name (the runtime's events carry them as unsigned integers of various widths).</summary>
     private static ulong? Field(EventWrittenEventArgs e, string name)
