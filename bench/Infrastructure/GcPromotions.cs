@@ -200,8 +200,9 @@ public sealed class GcPromotions : EventListener
         var depth = (int)(Field(e, "Depth") ?? 0);
         var reason = (int)(Field(e, "Reason") ?? 0);
         var type = (int)(Field(e, "Type") ?? 0);
-        var described = string.Create(CultureInfo.InvariantCulture,
-            $"gen{depth} {(type < Types.Length ? Types[type] : $"type {type}")}, {(reason < Reasons.Length ? Reasons[reason] : $"reason {reason}")}");
+        var kind = string.Create(CultureInfo.InvariantCulture,
+            $"{(type < Types.Length ? Types[type] : $"type {type}")}, {(reason < Reasons.Length ? Reasons[reason] : $"reason {reason}")}");
+        var described = string.Create(CultureInfo.InvariantCulture, $"gen{depth} {kind}");
         lock (_lock)
         {
             if (_paused is not null && depth > _pauseDepth)
@@ -212,7 +213,7 @@ public sealed class GcPromotions : EventListener
 
             if (depth == 2)
             {
-                Remember(_recentGen2, (e.TimeStamp.ToUniversalTime(), described[5..]));
+                Remember(_recentGen2, (e.TimeStamp.ToUniversalTime(), kind));
             }
         }
     }
