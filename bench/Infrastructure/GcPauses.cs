@@ -36,7 +36,7 @@ public sealed class GcPauses
 
     /// <summary>
     /// E.g. "GC 14/5/1 (gen0/1/2) paused 446 ms of 9.1 s (4.9 %), suspending threads 31 ms of it (longest 6.2 ms); longest pause
-    /// 42.4 ms (gen1 blocking, small allocation); gen2: background, small allocation; the last
+    /// 42.4 ms (gen1 blocking, small allocation); gen2: background, small allocation; background GC thread created 1×; the last
     /// gen0/1 GC promoted 27.7 MiB and paused 42.4 ms, heap 487 MiB; allocated 1,200 MiB and promoted 310 MiB (10.2 and 2.6 KiB per read)"; the per-unit part only when
     /// <paramref name="units"/> is given.
     /// </summary>
@@ -50,7 +50,9 @@ public sealed class GcPauses
         var longestSuspension = GcPromotions.LongestSuspensionSince(_startedAt);
         var longestPause = GcPromotions.LongestPauseSince(_startedAt);
         var gen2 = GcPromotions.Gen2Since(_startedAt);
-        var pauses = (longestPause is null ? "" : $"; longest pause {longestPause}") + (gen2.Count == 0 ? "" : $"; gen2: {string.Join(", ", gen2)}");
+        var threadStarts = GcPromotions.BackgroundThreadStartsSince(_startedAt);
+        var pauses = (longestPause is null ? "" : $"; longest pause {longestPause}") + (gen2.Count == 0 ? "" : $"; gen2: {string.Join(", ", gen2)}")
+            + (threadStarts == 0 ? "" : $"; background GC thread created {threadStarts}×");
         var last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
         var perUnit = units > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({allocated / 1024.0 / units:0.0} and {promoted / 1024.0 / units:0.00} KiB per {unit})") : "";
         return string.Create(CultureInfo.InvariantCulture,

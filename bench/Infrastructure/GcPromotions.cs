@@ -47,6 +47,7 @@ public sealed class GcPromotions : EventListener
     // The most recent pauses and gen2 starts with their time: a span picks its own by time, since events arrive late.
     private readonly Queue<Pause> _recentPauses = new();
     private readonly Queue<(DateTime At, string Described)> _recentGen2 = new();
+    private readonly Queue<DateTime> _recentThreadStarts = new();
 
     // Every collection collects gen0, so the runtime's gen0 count is the number of collections; the listener has heard
     // of all of them once its count of heap-statistics events has caught up with the runtime's since it started.
@@ -117,6 +118,20 @@ public sealed class GcPromotions : EventListener
         }
     }
 
+    /// <summary>
+    /// How often the runtime created its background GC thread at or after <paramref name="since"/> (UTC). Workstation GC
+    /// ends the thread after 20 s without a background collection, and a collection that has to create it again may
+    /// run blocking (docs/decisions/0020); the silo keeps it alive, so a span should normally see none.
+    /// </summary>
+    public static int BackgroundThreadStartsSince(DateTime since)
+    {
+        var shared = Shared.Value;
+        lock (shared._lock)
+        {
+            return shared._recentThreadStarts.Count(t => t >= since);
+        }
+    }
+
     /// <summary>Starts listening if nothing has yet; call before the spans to be measured.</summary>
     public static void EnsureStarted() => _ = Shared.Value;
 
@@ -170,6 +185,13 @@ public sealed class GcPromotions : EventListener
                 return;
             case "GCStart_V2":
                 OnCollectionStarted(eventData);
+                return;
+            case "GCCreateConcurrentThread_V1":
+                lock (_lock)
+                {
+                    Remember(_recentThreadStarts, eventData.TimeStamp.ToUniversalTime());
+                }
+
                 return;
             case "GCRestartEEEnd_V1" when _paused is { } pausedAt:
                 _paused = null;

@@ -61,6 +61,11 @@ public static partial class TrackingApp
             builder.Services.AddSingleton<TimeProvider>(PreciseTimeProvider.Shared);
         }
 
+        if (options.Runtime.KeepBackgroundGcThread && BackgroundGcThreadKeeper.Applies)
+        {
+            builder.Services.AddHostedService<BackgroundGcThreadKeeper>();
+        }
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         if (options.Storage.Mode == StorageMode.PostgreSql || options.Cluster.Mode == ClusterMode.AdoNet)

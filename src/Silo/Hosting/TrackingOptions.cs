@@ -27,6 +27,13 @@ public sealed class RuntimeSettings
     /// coarse clock (<see cref="PreciseTimeProvider"/>, docs/decisions/0010). Off gives .NET's own timers.
     /// </summary>
     public bool PreciseTimers { get; set; } = true;
+
+    /// <summary>
+    /// A background garbage collection whenever none ran for 15 s, so that the runtime's background GC thread never
+    /// idles out: re-created, it sometimes runs its collection blocking, a pause of about a second on a large heap
+    /// (<see cref="BackgroundGcThreadKeeper"/>, docs/decisions/0020). Applies to workstation concurrent GC only.
+    /// </summary>
+    public bool KeepBackgroundGcThread { get; set; } = true;
 }
 
 public sealed class DashboardSettings
