@@ -2,8 +2,9 @@ namespace Tracking.Silo.Hosting;
 
 /// <summary>
 /// When the silo should start a background collection so that the runtime's background GC thread never idles long
-/// enough to exit (<see cref="BackgroundGcThreadKeeper"/>, docs/decisions/0020). Plain logic on the numbers the runtime
-/// reports: the index of the last background collection, which changes when one ends, and a monotonic clock.
+/// enough to exit (<see cref="BackgroundGcThreadKeeper"/>, docs/decisions/0020). Plain logic on what the keeper reads
+/// each look: the index of the last background collection, which changes when one ends, a monotonic clock, and whether
+/// the silo was idle since the previous look.
 /// </summary>
 public sealed class BackgroundCollectionSchedule
 {
@@ -11,26 +12,38 @@ public sealed class BackgroundCollectionSchedule
     /// Workstation GC's background thread exits after 20 s without a background collection; the next one must start
     /// well before that, and the schedule only notices a collection's end on its next look.
     /// </summary>
-    public static readonly TimeSpan DefaultQuietLimit = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultLatest = TimeSpan.FromSeconds(15);
 
-    private readonly TimeSpan _quietLimit;
+    /// <summary>
+    /// From here on an idle look is taken: a collection then takes a core the silo is not using, instead of one in the
+    /// middle of a burst of reads. Not much earlier, as an idle silo collects this often.
+    /// </summary>
+    public static readonly TimeSpan DefaultEarliest = TimeSpan.FromSeconds(10);
+
+    private readonly TimeSpan _earliest;
+    private readonly TimeSpan _latest;
     private long _lastIndex = -1;
     private TimeSpan _lastEnded;
     private TimeSpan? _requestedAt;
 
-    public BackgroundCollectionSchedule(TimeSpan quietLimit)
+    public BackgroundCollectionSchedule(TimeSpan earliest, TimeSpan latest)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(quietLimit, TimeSpan.Zero);
-        _quietLimit = quietLimit;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(latest, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(earliest, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(earliest, latest);
+        _earliest = earliest;
+        _latest = latest;
     }
 
     /// <summary>
-    /// True when a background collection should start now: none has ended for the quiet limit and none this schedule
-    /// asked for is still running. A caller that gets true starts one at once.
+    /// True when a background collection should start now: none has ended for <c>latest</c>, or for <c>earliest</c>
+    /// and the silo is idle; and none this schedule asked for is still running. A caller that gets true starts one at
+    /// once.
     /// </summary>
     /// <param name="lastBackgroundIndex">The index of the last background collection (0 when none ran yet).</param>
     /// <param name="now">A monotonic time.</param>
-    public bool IsDue(long lastBackgroundIndex, TimeSpan now)
+    /// <param name="idle">Whether the silo was idle since the previous look.</param>
+    public bool IsDue(long lastBackgroundIndex, TimeSpan now, bool idle)
     {
         if (_lastIndex < 0)
         {
@@ -51,14 +64,15 @@ public sealed class BackgroundCollectionSchedule
             return false;
         }
 
-        if (now - _lastEnded < _quietLimit)
+        var quiet = now - _lastEnded;
+        if (quiet < _earliest || (quiet < _latest && !idle))
         {
             return false;
         }
 
         // A requested collection that has not ended yet is marking a large heap, and the thread is busy with it. Ask
         // again only if it never came (the runtime may have collected blocking instead), after a few limits.
-        if (_requestedAt is { } requested && now - requested < 4 * _quietLimit)
+        if (_requestedAt is { } requested && now - requested < 4 * _latest)
         {
             return false;
         }

@@ -29,7 +29,7 @@ public sealed class RuntimeSettings
     public bool PreciseTimers { get; set; } = true;
 
     /// <summary>
-    /// A background garbage collection whenever none ran for 15 s, so that the runtime's background GC thread never
+    /// A background garbage collection whenever none ran for 15 s (10 s if the silo is idle), so that the runtime's background GC thread never
     /// idles out: re-created, it sometimes runs its collection blocking, a pause of about a second on a large heap
     /// (<see cref="BackgroundGcThreadKeeper"/>, docs/decisions/0020). Applies to workstation concurrent GC only.
     /// </summary>
