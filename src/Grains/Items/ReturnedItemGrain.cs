@@ -500,7 +500,9 @@ public sealed partial class ReturnedItemGrain(
         var now = time.GetUtcNow();
         var version = (previous?.Version ?? 0) + 1;
         var snapshot = next with { Version = version, UpdatedAt = now };
-        var evt = new ItemEvent(Guid.NewGuid(), ItemId, version, now, type, actor, snapshot.Warehouse, snapshot.Location, before ?? previous?.Status, snapshot.Status, details);
+        // Time-ordered ids (UUID version 7): the journal's unique index on them then grows at its end instead of at a
+        // random page per event (docs/decisions/0021).
+        var evt = new ItemEvent(Guid.CreateVersion7(now), ItemId, version, now, type, actor, snapshot.Warehouse, snapshot.Location, before ?? previous?.Status, snapshot.Status, details);
         state.State = previousState with
         {
             Item = snapshot,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Locations;
@@ -68,6 +69,12 @@ public sealed class ReturnedItemGrainTests(ReturnedItemGrainTests.MemoryHostFixt
 
         var history = await item.GetHistoryAsync();
         Assert.Equal(["Received", "InspectionStarted", "Graded", "Dispositioned", "PutAway", "Completed"], history.Select(e => e.Type));
+        // Event ids are UUID version 7 carrying the event's own time: the journal's index appends instead of scattering.
+        Assert.All(history, e =>
+        {
+            Assert.Equal(7, e.EventId.Version);
+            Assert.Equal(e.At.ToUnixTimeMilliseconds(), long.Parse(e.EventId.ToString("N")[..12], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+        });
         var contents = await _host.Grains.GetGrain<ILocationGrain>($"AMS1/{stored.Location}").GetContentsAsync();
         Assert.Contains("LP-0001", contents.Items);
 
