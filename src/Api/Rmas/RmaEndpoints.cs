@@ -63,7 +63,6 @@ public static class RmaEndpoints
             return Problems.Invalid(errors);
         }
 
-        var id = request.RmaId?.Trim() ?? $"RMA-{Guid.NewGuid():N}"[..16].ToUpperInvariant();
         var command = new CreateRma(
             request.OrderReference?.Trim() ?? "",
             request.Channel!.Value,
@@ -72,7 +71,9 @@ public static class RmaEndpoints
             request.RefundPolicy!.Value,
             [.. request.Lines!.Select(l => new RmaLine(l.Sku?.Trim() ?? "", l.Quantity, l.ReasonCode?.Trim().ToUpperInvariant() ?? "", string.IsNullOrWhiteSpace(l.Serial) ? null : l.Serial.Trim(), l.UnitValue))],
             Actor.User(user.CallerName()));
-        var rma = await grains.Reference<IRmaGrain>(id).CreateAsync(command);
+        var (id, rma) = request.RmaId is { } given
+            ? (given.Trim(), await grains.Reference<IRmaGrain>(given.Trim()).CreateAsync(command))
+            : await RmaIds.CreateUnderFreshIdAsync(RmaIds.New, fresh => grains.Reference<IRmaGrain>(fresh).CreateAsync(command));
         return TypedResults.Created($"/api/rmas/{Uri.EscapeDataString(id)}", rma);
     }
 

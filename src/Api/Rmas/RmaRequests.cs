@@ -2,6 +2,9 @@ using Tracking.Grains.Interfaces.Rmas;
 
 namespace Tracking.Api.Rmas;
 
+/// <summary>A return to authorize.</summary>
+/// <param name="RmaId">The RMA's id (1-64 letters, digits, '-' or '_'), or none: the server then chooses one, <c>RMA-</c> and
+/// 16 hex digits, and answers with it in the body and the Location header.</param>
 public sealed record CreateRmaRequest(
     string? RmaId,
     string OrderReference,

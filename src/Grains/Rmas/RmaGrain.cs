@@ -59,7 +59,7 @@ public sealed partial class RmaGrain : Grain, IRmaGrain
         ArgumentNullException.ThrowIfNull(command);
         if (_state.State.Rma is { } existing)
         {
-            throw DomainException.Conflict("rma-exists", $"RMA {RmaId} already exists (status {existing.Status}).");
+            throw DomainException.Conflict(RmaErrors.Exists, $"RMA {RmaId} already exists (status {existing.Status}).");
         }
 
         var problems = RmaRules.Validate(command).ToList();

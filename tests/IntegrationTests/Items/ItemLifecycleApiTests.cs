@@ -150,6 +150,31 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task An_rma_posted_without_an_id_gets_a_fresh_one_from_the_server()
+    {
+        using var manager = _host.CreateClient("manager-key");
+        var body = new
+        {
+            orderReference = "ORD-NO-ID",
+            channel = "Store",
+            customerRegion = "EU",
+            expectedWarehouse = "AMS1",
+            refundPolicy = "OnReceipt",
+            lines = new[] { new { sku = "SKU-NO-ID", quantity = 1, reasonCode = "NOT_WANTED" } },
+        };
+
+        var first = await manager.PostJsonAsync("/api/rmas", body);
+        var second = await manager.PostJsonAsync("/api/rmas", body);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.StatusCode, second.StatusCode));
+        var (one, two) = (await first.ReadAsync<RmaSnapshot>(), await second.ReadAsync<RmaSnapshot>());
+        Assert.Matches("^RMA-[0-9A-F]{16}$", one.RmaId);
+        Assert.NotEqual(one.RmaId, two.RmaId);
+        Assert.Equal($"/api/rmas/{one.RmaId}", first.Headers.Location?.OriginalString);
+        Assert.Equal("ORD-NO-ID", (await (await manager.GetAsync(first.Headers.Location)).ReadAsync<RmaSnapshot>()).OrderReference);
+    }
+
+    [Fact]
     public async Task A_partial_receipt_tracks_what_is_still_owed_and_an_extra_unit_is_flagged()
     {
         using var manager = _host.CreateClient("manager-key");
