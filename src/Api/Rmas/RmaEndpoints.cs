@@ -71,8 +71,8 @@ public static class RmaEndpoints
             request.RefundPolicy!.Value,
             [.. request.Lines!.Select(l => new RmaLine(l.Sku?.Trim() ?? "", l.Quantity, l.ReasonCode?.Trim().ToUpperInvariant() ?? "", string.IsNullOrWhiteSpace(l.Serial) ? null : l.Serial.Trim(), l.UnitValue))],
             Actor.User(user.CallerName()));
-        var (id, rma) = request.RmaId is { } given
-            ? (given.Trim(), await grains.Reference<IRmaGrain>(given.Trim()).CreateAsync(command))
+        var (id, rma) = request.RmaId?.Trim() is { } given
+            ? (given, await grains.Reference<IRmaGrain>(given).CreateAsync(command))
             : await RmaIds.CreateUnderFreshIdAsync(RmaIds.New, fresh => grains.Reference<IRmaGrain>(fresh).CreateAsync(command));
         return TypedResults.Created($"/api/rmas/{Uri.EscapeDataString(id)}", rma);
     }
