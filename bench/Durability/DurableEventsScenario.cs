@@ -24,6 +24,7 @@ public sealed class DurableEventsScenario : IScenario
         var result = new ScenarioResult(Name, "4. Durable item events/s on PostgreSQL (grain state + custody journal, group commit)",
             "event", "grain-state provider", "callers in parallel", "events acknowledged", "events in the journal", "**events/s**", "CPU per event, µs: this process / PostgreSQL", "journal events per commit", "grain-state writes per statement", "target");
         var fsync = 0L;
+        var collectionsByRow = new List<string>();
         // Side by side in one run: the Orleans ADO.NET provider (one transaction per grain write) and Tracking's batched one.
         foreach (var provider in new[] { "AdoNet", "Batched" })
         {
@@ -52,9 +53,11 @@ public sealed class DurableEventsScenario : IScenario
                 using var metrics = new TrackingMetrics();
                 context.Say($"durable: measuring {kind}, {provider} provider, {parallel} callers");
                 var before = await db.CountAsync("SELECT count(*) FROM item_journal");
+                var gc = GcPauses.Start();
                 var cpu = await CpuMeter.StartAsync(s.PostgresAdmin);
                 var (acknowledged, elapsed) = await run();
                 var cpuTimes = cpu.Stop();
+                var collections = gc.Stop(acknowledged, "event");
                 var (processCpu, postgresCpu) = (cpuTimes.Process, cpuTimes.Postgres);
                 var stored = await db.CountAsync("SELECT count(*) FROM item_journal") - before;
                 var perCommit = metrics.Count("tracking.journal.batch_size") is > 0 and var commits ? (double)metrics.Sum("tracking.journal.batch_size") / commits : double.NaN;
@@ -63,6 +66,8 @@ public sealed class DurableEventsScenario : IScenario
                 var perEvent = string.Create(CultureInfo.InvariantCulture,
                     $"{PerEvent(processCpu):0} / {(postgresCpu is { } pg ? PerEvent(pg).ToString("0", CultureInfo.InvariantCulture) : "not measured")}");
                 result.Row(kind, provider, parallel, acknowledged, stored, rate, perEvent, perCommit, provider == "Batched" ? perStatement : 1.0, $"≥ 10,000/s: {ScenarioResult.Verdict(rate >= 10_000)}");
+                context.Say($"durable: {kind}, {provider} provider, {parallel} callers: {rate:N0} events/s; {collections}");
+                collectionsByRow.Add($"{kind}, {provider} provider, {parallel} callers: {collections}.");
                 result.Check(stored >= acknowledged, $"{acknowledged - stored} acknowledged events are missing from the journal ({kind}, {provider})");
                 var key = (provider == "Batched" ? "events_per_s" : "events_per_s_adonet") + suffix;
                 result.Figures[key] = Math.Max(result.Figures.GetValueOrDefault(key), rate);
@@ -82,7 +87,9 @@ public sealed class DurableEventsScenario : IScenario
             "baseline's transaction (scenario 6) does. " +
             "CPU per event is CPU time over the measured span divided by the events acknowledged: this process holds the callers and the silo; " +
             "PostgreSQL's is its postmaster's and all its backends' (read from /proc). On a shared machine it varies less than events/s, " +
-            "so compare variants by it, at 256 callers: idle thread-pool threads spin before they sleep, and at 64 callers that spinning inflates this process's figure.");
+            "so compare variants by it, at 256 callers: idle thread-pool threads spin before they sleep, and at 64 callers that spinning inflates this process's figure. " +
+            "The notes after this one give each row's garbage collections in this process (silo and callers alike) over the measured span.");
+        collectionsByRow.ForEach(result.Note);
         return result;
     }
 
