@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,10 @@ public sealed partial class EmbeddedMqttBroker(
     BrokerAccessPolicy policy,
     ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable
 {
-    private const string IdentityKey = "tracking.identity";
+    // Who each connected client id authenticated as, set on every connect. Not the session's items: a client that
+    // reconnects with an existing session (clean start off) gets that session's items back, so a device that reused
+    // another's client id would act with the other's rights.
+    private readonly ConcurrentDictionary<string, DeviceIdentity> _identities = new(StringComparer.Ordinal);
     private MqttServer? _server;
 
     public bool IsRunning => _server?.IsStarted == true;
@@ -41,6 +45,7 @@ public sealed partial class EmbeddedMqttBroker(
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        _server.ClientDisconnectedAsync += ForgetClientAsync;
         await _server.StartAsync();
         LogStarted(logger, o.Port, o.EnableIPv6 ? " and [::1]" : "");
         if (registry.AllowAnonymous)
@@ -94,13 +99,26 @@ public sealed partial class EmbeddedMqttBroker(
             return Task.CompletedTask;
         }
 
-        e.SessionItems[IdentityKey] = identity;
+        _identities[string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId] = identity;
         return Task.CompletedTask;
     }
 
+    private Task ForgetClientAsync(ClientDisconnectedEventArgs e)
+    {
+        // A connection taken over by a newer one with the same client id leaves the newer one's identity in place.
+        if (e.DisconnectType != MqttClientDisconnectType.Takeover)
+        {
+            _identities.TryRemove(e.ClientId, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private DeviceIdentity? IdentityOf(string clientId) => _identities.GetValueOrDefault(clientId);
+
     private Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
-        var identity = e.SessionItems[IdentityKey] as DeviceIdentity;
+        var identity = IdentityOf(e.ClientId);
         if (identity is null || !policy.CanPublish(identity, e.ApplicationMessage.Topic))
         {
             e.ProcessPublish = false;
@@ -113,7 +131,7 @@ public sealed partial class EmbeddedMqttBroker(
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
-        var identity = e.SessionItems[IdentityKey] as DeviceIdentity;
+        var identity = IdentityOf(e.ClientId);
         if (identity is null || !policy.CanSubscribe(identity, e.TopicFilter.Topic))
         {
             e.ProcessSubscription = false;

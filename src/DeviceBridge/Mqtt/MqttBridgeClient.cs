@@ -183,6 +183,13 @@ public sealed partial class MqttBridgeClient : BackgroundService
             {
                 // A session may resend unacknowledged messages right after CONNACK: the sequence must exist first.
                 _session = NewSession();
+
+                // A signal left by an earlier connection (one that failed after connecting, e.g. a refused subscription)
+                // must not end the wait on this one.
+                while (await _disconnected.WaitAsync(0, stoppingToken))
+                {
+                }
+
                 var result = await _client.ConnectAsync(BuildOptions(), stoppingToken);
                 await SubscribeAsync(stoppingToken);
                 LogConnected(_logger, _options.Host, _options.Port, _clientId, result.IsSessionPresent, SharedGroup ?? "(none)");
@@ -231,12 +238,18 @@ public sealed partial class MqttBridgeClient : BackgroundService
         var after = TimeSpan.FromSeconds(_options.RedeliverAbandonedAfterSeconds);
         if (after <= TimeSpan.Zero)
         {
-            await _disconnected.WaitAsync(stoppingToken);
+            // Still connected after a signal: it was an older connection's, late (MQTTnet raises the event on another thread).
+            do
+            {
+                await _disconnected.WaitAsync(stoppingToken);
+            }
+            while (_client.IsConnected);
+
             return;
         }
 
         var check = TimeSpan.FromSeconds(Math.Clamp(after.TotalSeconds / 4, 0.1, 5));
-        while (!await _disconnected.WaitAsync(check, stoppingToken))
+        while (!await _disconnected.WaitAsync(check, stoppingToken) || _client.IsConnected)
         {
             var session = _session;
             var waited = session.OldestAbandonedAge(Stopwatch.GetTimestamp());
@@ -409,6 +422,14 @@ public sealed partial class MqttBridgeClient : BackgroundService
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
     {
+        // MQTTnet marks the client disconnected before it raises this event, on another thread: connected again by now
+        // means the event belongs to an older connection, and closing the session or waking the loop would cut off the
+        // new one.
+        if (_client.IsConnected)
+        {
+            return Task.CompletedTask;
+        }
+
         // Acknowledgements of this connection can no longer be sent; the broker resends those messages.
         _session.Close();
         if (e.ClientWasConnected && !_stopping.IsCancellationRequested && !_redelivering)

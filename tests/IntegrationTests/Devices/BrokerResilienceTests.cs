@@ -1,4 +1,7 @@
+using MQTTnet;
 using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
 using Tracking.DeviceBridge.Mqtt;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.IntegrationTests.Infrastructure;
@@ -68,5 +71,55 @@ public sealed class BrokerResilienceTests
         Assert.True(await Eventually.HoldsAsync(async () => (await gate.GetStatusAsync()).TagsInField == total, TimeSpan.FromSeconds(90)),
             $"the gate has {(await gate.GetStatusAsync()).TagsInField} of {total} tags; dead letters {host.Services.GetRequiredService<IDeadLetterLog>().Snapshot().Total}; connected {bridge.IsConnected}");
         Assert.Equal(total, (await gate.GetStatusAsync()).Arrivals);
+    }
+
+    [Fact]
+    public async Task After_a_refused_subscription_the_bridge_connects_again_and_stays_connected()
+    {
+        // A broker (MQTTnet, in this test) that refuses the bridge's first subscription and accepts every later one.
+        var port = TestEnvironment.FreeTcpPort();
+        var refusals = 1;
+        var connects = 0;
+        using var server = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint().WithDefaultEndpointPort(port).WithDefaultEndpointBoundIPAddress(System.Net.IPAddress.Loopback)
+            .WithDefaultEndpointBoundIPV6Address(System.Net.IPAddress.None).WithPersistentSessions(true).Build());
+        server.ClientConnectedAsync += _ =>
+        {
+            Interlocked.Increment(ref connects);
+            return Task.CompletedTask;
+        };
+        server.InterceptingSubscriptionAsync += e =>
+        {
+            if (Interlocked.Decrement(ref refusals) >= 0)
+            {
+                e.ProcessSubscription = false;
+                e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            }
+
+            return Task.CompletedTask;
+        };
+        await server.StartAsync();
+        await using var host = await DeviceHosts.StartAsync(port, new Dictionary<string, string>
+        {
+            ["Tracking:Mqtt:SharedSubscriptionGroup"] = "",
+            ["Tracking:Mqtt:ReconnectMaxDelaySeconds"] = "0.5",
+        });
+        await DeviceHosts.WaitConnectedAsync(host);
+        var bridge = host.Services.GetRequiredService<MqttBridgeClient>();
+
+        // Before the fix the first connection's disconnect signal ended the wait on the second at once, and every later
+        // connection was torn down within milliseconds (connects kept climbing, nothing was ever acknowledged).
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var settled = Volatile.Read(ref connects);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(settled, Volatile.Read(ref connects));
+        Assert.True(bridge.IsConnected);
+        Assert.Equal(2, settled);
+
+        await using var device = await TestDevice.ConnectAsync(port, clientId: "refusal-gate");
+        var epc = TestDevice.NewEpc();
+        Assert.True((await device.PublishAsync("tracking/rfid/NYC1-GATE-IN/events", TestDevice.ZebraRead(epc, 1, -50))).IsSuccess);
+        var item = host.Grains.GetGrain<Tracking.Grains.Interfaces.Items.IReturnedItemGrain>(epc);
+        Assert.True(await Eventually.HoldsAsync(async () => (await item.GetAsync()) is not null), "the read did not reach its item");
     }
 }

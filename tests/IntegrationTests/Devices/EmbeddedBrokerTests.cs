@@ -70,6 +70,21 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_device_that_reuses_another_devices_client_id_and_session_gets_only_its_own_rights()
+    {
+        var clientId = $"shared-{Guid.NewGuid():N}";
+        await using var agv = await TestDevice.ConnectAsync(_port, clientId, "acme/AMS1-AGV-01", AgvPassword, cleanStart: false);
+        Assert.True((await agv.PublishAsync("uagv/v2/acme/AMS1-AGV-01/state", "{}")).IsSuccess);
+
+        // The gate takes over the AGV's session (same client id, clean start off): the broker must judge it as the gate.
+        await using var gate = await TestDevice.ConnectAsync(_port, clientId, "AMS1-GATE-IN", GatePassword, cleanStart: false);
+        Assert.Equal(MqttClientConnectResultCode.Success, gate.ConnectResult!.ResultCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await gate.PublishAsync("uagv/v2/acme/AMS1-AGV-01/state", "{}")).ReasonCode);
+        Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, Assert.Single((await gate.SubscribeAsync("uagv/v2/acme/AMS1-AGV-01/order")).Items).ResultCode);
+        Assert.True((await gate.PublishAsync("tracking/rfid/AMS1-GATE-IN/events", TestDevice.ZebraRead(TestDevice.NewEpc(), 1, -50))).IsSuccess);
+    }
+
+    [Fact]
     public async Task Wrong_or_missing_credentials_are_refused()
     {
         await using var wrong = await TestDevice.ConnectAsync(_port, username: "AMS1-GATE-IN", password: "nope");

@@ -21,7 +21,7 @@ internal sealed class TestDevice : IAsyncDisposable
 
     public bool IsConnected => _client.IsConnected;
 
-    public static async Task<TestDevice> ConnectAsync(int port, string? clientId = null, string? username = null, string? password = null, (string Topic, string Payload)? will = null)
+    public static async Task<TestDevice> ConnectAsync(int port, string? clientId = null, string? username = null, string? password = null, (string Topic, string Payload)? will = null, bool cleanStart = true)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var device = new TestDevice(client);
@@ -34,8 +34,13 @@ internal sealed class TestDevice : IAsyncDisposable
             .WithTcpServer("127.0.0.1", port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId ?? $"test-{Guid.NewGuid():N}")
-            .WithCleanStart(true)
+            .WithCleanStart(cleanStart)
             .WithTimeout(TimeSpan.FromSeconds(5));
+        if (!cleanStart)
+        {
+            builder = builder.WithSessionExpiryInterval(300);
+        }
+
         if (username is not null)
         {
             builder = builder.WithCredentials(username, password);
