@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Tracking.Api.Common;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Rmas;
 
@@ -123,12 +124,12 @@ public static class RmaCsvParser
             problems.Add($"expected_warehouse '{warehouse}' does not exist");
         }
 
-        if (!Enum.TryParse<RmaChannel>(Field(csv, "channel"), ignoreCase: true, out var channel) || !Enum.IsDefined(channel))
+        if (!EnumNames.TryParse<RmaChannel>(Field(csv, "channel"), out var channel))
         {
             problems.Add($"channel '{Field(csv, "channel")}' is not one of {string.Join(", ", Enum.GetNames<RmaChannel>())}");
         }
 
-        if (!Enum.TryParse<RefundPolicy>(Field(csv, "refund_policy"), ignoreCase: true, out var policy) || !Enum.IsDefined(policy))
+        if (!EnumNames.TryParse<RefundPolicy>(Field(csv, "refund_policy"), out var policy))
         {
             problems.Add($"refund_policy '{Field(csv, "refund_policy")}' is not one of {string.Join(", ", Enum.GetNames<RefundPolicy>())}");
         }

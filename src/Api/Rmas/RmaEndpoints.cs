@@ -57,6 +57,10 @@ public static class RmaEndpoints
         {
             errors["lines"] = ["at least one line is required."];
         }
+        else if (request.Lines.Any(l => l is null))
+        {
+            errors["lines"] = ["every line must be an object with sku, quantity and reasonCode (null is not a line)."];
+        }
 
         if (errors.Count > 0)
         {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Tracking.Api.Auth;
 using Tracking.Api.Common;
+using Tracking.Api.Items;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Regions;
 using Tracking.Grains.Interfaces.Transfers;
@@ -37,7 +38,7 @@ public static class TransferEndpoints
                 RunAsync(id, grains, t => t.DispatchAsync(Caller(user))))
             .WithSummary("Confirm departure by hand (without an outbound gate read): every staged item leaves now");
         manage.MapPost("/{id}/receive", (string id, ReceiveTransferRequest? body, IGrainFactory grains, ClaimsPrincipal user) =>
-                RunAsync(id, grains, t => t.ReceiveAsync(new ReceiveTransfer(Caller(user), body?.Items ?? [], body?.Location))))
+                RunAsync(id, grains, t => t.ReceiveAsync(new ReceiveTransfer(Caller(user), ItemIdsOf(body?.Items), body?.Location))))
             .WithSummary("Finish receiving: scanned items arrive (unknown ones are flagged unexpected), the rest are marked missing at once");
         manage.MapPost("/{id}/close", (string id, CloseTransferRequest? body, IGrainFactory grains, ClaimsPrincipal user) =>
                 RunAsync(id, grains, t => t.CloseAsync(Caller(user), body?.Note)))
@@ -50,7 +51,7 @@ public static class TransferEndpoints
         TransferStatus? wanted = null;
         if (!string.IsNullOrEmpty(status))
         {
-            if (!Enum.TryParse<TransferStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+            if (!EnumNames.TryParse<TransferStatus>(status, out var parsed))
             {
                 return Problems.Invalid("status", $"'{status}' is not a transfer status; use one of {string.Join(", ", Enum.GetNames<TransferStatus>())}.");
             }
@@ -95,7 +96,7 @@ public static class TransferEndpoints
             errors["to"] = [$"'{body.To}' is not a warehouse."];
         }
 
-        if (!Enum.TryParse<BacklogStage>(body.Stage, ignoreCase: true, out var stage) || int.TryParse(body.Stage, out _))
+        if (!EnumNames.TryParse<BacklogStage>(body.Stage, out var stage))
         {
             errors["stage"] = [$"'{body.Stage}' is not a stage; use one of {string.Join(", ", Enum.GetNames<BacklogStage>())}."];
         }
@@ -143,8 +144,12 @@ public static class TransferEndpoints
             return Problems.Invalid("location", "Name the Outbound location to stage at (e.g. DOCK-OUT-01).");
         }
 
-        return await RunAsync(id, grains, t => t.StageAsync(items, body.Location, Caller(user)));
+        return await RunAsync(id, grains, t => t.StageAsync(ItemIdsOf(items), body.Location, Caller(user)));
     }
+
+    /// <summary>Scanned ids as the items are keyed: an EPC read in lower case names the same item as in upper case.</summary>
+    private static List<string> ItemIdsOf(IReadOnlyList<string?>? ids) =>
+        ids is null ? [] : [.. ids.Where(i => !string.IsNullOrWhiteSpace(i)).Select(i => ItemIds.Normalize(i!))];
 
     private static async Task<Results<JsonHttpResult<TransferSnapshot>, ValidationProblem>> RunAsync(string id, IGrainFactory grains, Func<ITransferGrain, Task<TransferSnapshot>> step)
     {

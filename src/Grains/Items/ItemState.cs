@@ -22,6 +22,13 @@ public sealed record ItemState : IJournaledState
 
     [Id(3)]
     public ItemEvent? LastEvent { get; init; }
+
+    /// <summary>
+    /// The grade is stored but its RMA may not know yet (a refund on grading hangs on it): told again on the next
+    /// activation or change until the RMA (idempotent per item) has it.
+    /// </summary>
+    [Id(4)]
+    public bool GradeOwedToRma { get; init; }
 }
 
 /// <summary>The inspector's findings: kept for the disposition rules and the audit trail.</summary>

@@ -45,6 +45,7 @@ public sealed partial class ReturnedItemGrain(
             _journalPending = true;
             await EnsureJournaledAsync(last);
             await SyncLocationAsync(null, Item);
+            await TellRmaOfGradeAsync();
         }
     }
 
@@ -52,7 +53,7 @@ public sealed partial class ReturnedItemGrain(
     {
         RequireText(rmaId, "rmaId");
         RequireText(sku, "sku");
-        RequireWarehouse(warehouse);
+        warehouse = RequireWarehouse(warehouse).Code;
         if (Item is { } existing)
         {
             if (existing.Status == ItemStatus.Expected && existing.RmaId == rmaId)
@@ -80,8 +81,8 @@ public sealed partial class ReturnedItemGrain(
     public async Task<ItemSnapshot> ReceiveAsync(ReceiveItem command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        RequireLocation(command.Warehouse, command.Location);
-        return await ReceiveAtAsync(command.Warehouse, command.Location, command.Actor, command.RmaId, command.Sku, device: null);
+        var place = RequirePlace(command.Warehouse, command.Location);
+        return await ReceiveAtAsync(place.Warehouse, place.Location.Code, command.Actor, command.RmaId, command.Sku, device: null);
     }
 
     public Task<ItemSnapshot> ObserveAsync(ObserveItem command)
@@ -140,8 +141,9 @@ public sealed partial class ReturnedItemGrain(
             ItemEventTypes.Graded,
             command.Inspector,
             details.ToJsonString(),
-            grading: grading);
-        await NotifyRmaAsync(result, rma => rma.RecordGradedAsync(ItemId));
+            grading: grading,
+            gradeOwedToRma: item.RmaId is not null && !item.Unexpected);
+        await TellRmaOfGradeAsync();
         return result;
     }
 
@@ -208,14 +210,14 @@ public sealed partial class ReturnedItemGrain(
     {
         ArgumentNullException.ThrowIfNull(command);
         var item = RequireItem();
-        var location = RequireLocation(command.Warehouse, command.Location);
+        var place = RequirePlace(command.Warehouse, command.Location);
         if (ItemLifecycle.IsTerminal(item.Status) || item.Status is ItemStatus.Expected or ItemStatus.InTransit)
         {
             metrics.Rejected("move");
             throw DomainException.Conflict("illegal-transition", $"Item {ItemId}: cannot move: an item that is {item.Status} is not on this floor.");
         }
 
-        return await MoveToAsync(item, command.Warehouse, command.Location, location.Type, command.Actor, command.TaskId);
+        return await MoveToAsync(item, place.Warehouse, place.Location.Code, place.Location.Type, command.Actor, command.TaskId);
     }
 
     public async Task<ItemSnapshot> HoldAsync(Actor actor, string reason)
@@ -258,7 +260,7 @@ public sealed partial class ReturnedItemGrain(
             throw DomainException.Conflict("already-on-transfer", $"Item {ItemId} is already staged for transfer {current}.");
         }
 
-        RequireLocation(item.Warehouse ?? "", outboundLocation);
+        outboundLocation = RequirePlace(item.Warehouse ?? "", outboundLocation).Location.Code;
         if (item.TransferId == transferId && string.Equals(item.Location, outboundLocation, StringComparison.OrdinalIgnoreCase))
         {
             return item;
@@ -283,20 +285,22 @@ public sealed partial class ReturnedItemGrain(
 
         RequireTransfer(item, transferId);
         var next = Apply(item, ItemTrigger.Depart);
-        return await CommitAsync(
-            WithPosition(item, next) with { Location = null },
+        var departed = await CommitAsync(
+            WithPosition(item, next) with { Location = null, Target = WithoutPlace(item.Target) },
             ItemEventTypes.Departed,
             actor,
             Details(("transferId", transferId), ("from", item.Location)),
             beforeAway: next.BeforeAway);
+        await ReleaseHeldPlaceAsync(item);
+        return departed;
     }
 
     public async Task<ItemSnapshot> ArriveAsync(string transferId, string warehouse, string location, Actor actor)
     {
         RequireText(transferId, "transferId");
         ArgumentNullException.ThrowIfNull(actor);
-        RequireLocation(warehouse, location);
-        return await ArriveAtAsync(transferId, warehouse, location, actor);
+        var place = RequirePlace(warehouse, location);
+        return await ArriveAtAsync(transferId, place.Warehouse, place.Location.Code, actor);
     }
 
     public async Task<ItemSnapshot> MarkMissingAsync(Actor actor, string reason)
@@ -305,12 +309,14 @@ public sealed partial class ReturnedItemGrain(
         RequireText(reason, "reason");
         var item = RequireItem();
         var next = Apply(item, ItemTrigger.MarkMissing);
-        return await CommitAsync(
-            WithPosition(item, next) with { Location = null },
+        var missing = await CommitAsync(
+            WithPosition(item, next) with { Location = null, Target = WithoutPlace(item.Target) },
             ItemEventTypes.MarkedMissing,
             actor,
             Details(("reason", reason), ("lastLocation", item.Location)),
             beforeAway: next.BeforeAway);
+        await ReleaseHeldPlaceAsync(item);
+        return missing;
     }
 
     public Task<ItemSnapshot?> GetAsync() => Task.FromResult(Item);
@@ -332,43 +338,53 @@ public sealed partial class ReturnedItemGrain(
     private Task<ItemSnapshot> ObserveCoreAsync(ObserveItem command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var location = RequireLocation(command.Warehouse, command.Location);
+        var (warehouse, location) = RequirePlace(command.Warehouse, command.Location);
         var actor = Actor.Device(command.DeviceId);
         var item = Item;
         if (item is null || item.Status == ItemStatus.Expected)
         {
             // An unknown tag is never dropped: it becomes an unexpected item for review.
-            return ReceiveAtAsync(command.Warehouse, command.Location, actor, null, null, command.DeviceId);
+            return ReceiveAtAsync(warehouse, location.Code, actor, null, null, command.DeviceId);
         }
 
         if (ItemLifecycle.IsTerminal(item.Status))
         {
-            LogSeenAfterEnd(ItemId, item.Status, command.Warehouse, command.Location, command.DeviceId);
+            LogSeenAfterEnd(ItemId, item.Status, warehouse, location.Code, command.DeviceId);
             return Task.FromResult(item);
         }
 
-        if (item.Status == ItemStatus.InTransit || (item.TransferId is not null && !SameWarehouse(item.Warehouse, command.Warehouse)))
+        if (item.Status == ItemStatus.InTransit && SameWarehouse(item.Warehouse, warehouse))
         {
-            return ArriveAtAsync(item.TransferId ?? command.TransferId ?? "", command.Warehouse, command.Location, actor);
+            // Departed from here: the load still at the dock, read through a trailer wall or again after a restart is not
+            // an arrival back. Only the destination (or a receipt by hand) ends the trip; if it never left, the transfer's
+            // receipt marks it missing and a later read here finds it.
+            LogSeenAtOriginInTransit(ItemId, item.TransferId, warehouse, location.Code, command.DeviceId);
+            return Task.FromResult(item);
+        }
+
+        if (item.Status == ItemStatus.InTransit || (item.TransferId is not null && !SameWarehouse(item.Warehouse, warehouse)))
+        {
+            return ArriveAtAsync(item.TransferId ?? command.TransferId ?? "", warehouse, location.Code, actor);
         }
 
         if (item.Status == ItemStatus.Missing)
         {
+            // Found where it was lost: whatever transfer it was on has written it off, so it is free to go on another.
             var found = Apply(item, ItemTrigger.Found);
             return CommitAsync(
-                WithPosition(item, found) with { Warehouse = command.Warehouse, Location = command.Location },
+                WithPosition(item, found) with { Warehouse = warehouse, Location = location.Code, TransferId = null },
                 ItemEventTypes.Found,
                 actor,
-                Details(("device", command.DeviceId)),
+                Details(("device", command.DeviceId), ("transferId", item.TransferId)),
                 beforeAway: found.BeforeAway);
         }
 
-        if (SameWarehouse(item.Warehouse, command.Warehouse) && string.Equals(item.Location, command.Location, StringComparison.OrdinalIgnoreCase))
+        if (SameWarehouse(item.Warehouse, warehouse) && string.Equals(item.Location, location.Code, StringComparison.OrdinalIgnoreCase))
         {
             return Task.FromResult(item);
         }
 
-        return MoveToAsync(item, command.Warehouse, command.Location, location.Type, actor, null);
+        return MoveToAsync(item, warehouse, location.Code, location.Type, actor, null);
     }
 
     private async Task<ItemSnapshot> ReceiveAtAsync(string warehouse, string location, Actor actor, string? rmaId, string? sku, string? device)
@@ -488,11 +504,18 @@ public sealed partial class ReturnedItemGrain(
         string? details,
         ItemStatus? before = null,
         ItemStatus? beforeAway = null,
-        ItemGrading? grading = null)
+        ItemGrading? grading = null,
+        bool? gradeOwedToRma = null)
     {
         if (state.State.LastEvent is { } pending)
         {
             await EnsureJournaledAsync(pending);
+        }
+
+        if (state.State.GradeOwedToRma)
+        {
+            // Told now, the flag goes out with this change's write.
+            await TellRmaOfGradeAsync();
         }
 
         var previous = Item;
@@ -509,6 +532,7 @@ public sealed partial class ReturnedItemGrain(
             LastEvent = evt,
             BeforeAway = IsAway(snapshot.Status, snapshot.StatusBeforeHold) ? beforeAway ?? previousState.BeforeAway : null,
             Grading = grading ?? previousState.Grading,
+            GradeOwedToRma = gradeOwedToRma ?? previousState.GradeOwedToRma,
         };
         try
         {
@@ -594,6 +618,16 @@ public sealed partial class ReturnedItemGrain(
         return null;
     }
 
+    /// <summary>
+    /// An item that leaves the floor (on a transfer, or lost) gives up the place its disposition reserved: otherwise that
+    /// place's capacity stays taken for good. Released after the change is stored, so a failed write never frees a place
+    /// the item still holds.
+    /// </summary>
+    private Task ReleaseHeldPlaceAsync(ItemSnapshot before) =>
+        before.Target is { Warehouse: { } warehouse, Location: { } location } ? ReleaseReservationAsync(warehouse, location) : Task.CompletedTask;
+
+    private static ZoneTypeTarget? WithoutPlace(ZoneTypeTarget? target) => target is { Location: not null } held ? held with { Location = null } : target;
+
     private async Task ReleaseReservationAsync(string warehouse, string location)
     {
         try
@@ -625,21 +659,25 @@ public sealed partial class ReturnedItemGrain(
         }
     }
 
-    private async Task NotifyRmaAsync(ItemSnapshot item, Func<IRmaGrain, Task> call)
+    /// <summary>
+    /// Tells the RMA that this item is graded, if that is still owed. A failure leaves it owed (the grade stands):
+    /// the next activation or change tries again, so a refund on grading is late at worst, never lost.
+    /// </summary>
+    private async Task TellRmaOfGradeAsync()
     {
-        if (item.RmaId is null || item.Unexpected)
+        if (!state.State.GradeOwedToRma || Item is not { RmaId: { } rmaId })
         {
             return;
         }
 
         try
         {
-            await call(GrainFactory.Reference<IRmaGrain>(item.RmaId));
+            await GrainFactory.Reference<IRmaGrain>(rmaId).RecordGradedAsync(ItemId);
+            state.State = state.State with { GradeOwedToRma = false };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The item's change stands; the RMA hears of it again when the item is next touched or the RMA is reconciled.
-            LogRmaFailed(ex, ItemId, item.RmaId);
+            LogRmaFailed(ex, ItemId, rmaId);
         }
     }
 
@@ -690,11 +728,15 @@ public sealed partial class ReturnedItemGrain(
     private WarehouseDefinition RequireWarehouse(string code) =>
         site.FindWarehouse(code) ?? throw DomainException.Invalid("unknown-warehouse", $"Warehouse '{code}' does not exist.");
 
-    private LocationDefinition RequireLocation(string warehouse, string location)
+    /// <summary>
+    /// The warehouse and location as the site spells them. Callers may write codes in any case; the item keeps the site's
+    /// spelling, because grain keys, stream ids and location rows are case-sensitive.
+    /// </summary>
+    private (string Warehouse, LocationDefinition Location) RequirePlace(string warehouse, string location)
     {
-        RequireWarehouse(warehouse);
-        return site.FindLocation(warehouse, location)
-            ?? throw DomainException.Invalid("unknown-location", $"Location '{location}' does not exist in warehouse {warehouse}.");
+        var code = RequireWarehouse(warehouse).Code;
+        return (code, site.FindLocation(code, location)
+            ?? throw DomainException.Invalid("unknown-location", $"Location '{location}' does not exist in warehouse {code}."));
     }
 
     private void RequireTransfer(ItemSnapshot item, string transferId)
@@ -726,6 +768,9 @@ public sealed partial class ReturnedItemGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Item {ItemId} ({Status}) was seen at {Warehouse}/{Location} by {Device} after its life ended; ignored")]
     private partial void LogSeenAfterEnd(string itemId, ItemStatus status, string warehouse, string location, string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Item {ItemId}, in transit on {TransferId}, was seen at its origin {Warehouse}/{Location} by {Device}; not an arrival")]
+    private partial void LogSeenAtOriginInTransit(string itemId, string? transferId, string warehouse, string location, string device);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Location projection of item {ItemId} was not updated; it heals on the next change")]
     private partial void LogProjectionFailed(Exception ex, string itemId);

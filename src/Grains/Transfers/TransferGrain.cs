@@ -24,6 +24,10 @@ public sealed partial class TransferGrain(
     ILogger<TransferGrain> logger) : Grain, ITransferGrain, IRemindable
 {
     private const string OverdueReminder = "overdue";
+
+    // Arrivals settle on an in-memory timer; this reminder settles them if the activation is gone before the timer fires
+    // (a restart, a deployment), so a half-arrived transfer never waits for ever for its missing items to be called.
+    private const string SettleReminder = "settle";
     private IGrainTimer? _settleTimer;
 
     private string? _key;
@@ -197,13 +201,13 @@ public sealed partial class TransferGrain(
     {
         ArgumentNullException.ThrowIfNull(command);
         var transfer = Current;
-        if (transfer.Status == TransferStatus.InTransit)
+        var arriving = transfer.Status == TransferStatus.InTransit;
+        if (arriving)
         {
             transfer = Step(transfer with { ArrivedAt = DateTimeOffset.UtcNow, Overdue = false }, TransferStatus.Arrived, command.Actor, "arrival confirmed by hand");
-            await GrainFactory.Reference<IAlertsGrain>(transfer.To).ClearAsync(OverdueAlertId);
-            await ForgetReminderAsync();
         }
 
+        // Everything is checked before anything changes: a rejected receipt leaves the transfer watched as it was.
         TransferLifecycle.EnsureCanMove(Id, transfer.Status, TransferStatus.Received);
         var location = command.Location ?? DefaultDock(transfer.To);
         if (site.FindLocation(transfer.To, location) is null)
@@ -216,7 +220,14 @@ public sealed partial class TransferGrain(
             transfer = await ItemArrivedAsync(transfer, itemId.Trim(), location, command.Actor, DateTimeOffset.UtcNow, null);
         }
 
-        return await ReconcileAsync(transfer, command.Actor, "received");
+        var received = await ReconcileAsync(transfer, command.Actor, "received");
+        if (arriving)
+        {
+            await GrainFactory.Reference<IAlertsGrain>(received.To).ClearAsync(OverdueAlertId);
+            await ForgetReminderAsync(OverdueReminder);
+        }
+
+        return received;
     }
 
     public async Task<TransferSnapshot> CloseAsync(Actor actor, string? note = null)
@@ -231,6 +242,12 @@ public sealed partial class TransferGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         var transfer = state.State.Transfer;
+        if (reminderName == SettleReminder)
+        {
+            await SettleOnReminderAsync(transfer);
+            return;
+        }
+
         if (reminderName != OverdueReminder)
         {
             return;
@@ -238,14 +255,14 @@ public sealed partial class TransferGrain(
 
         if (transfer is null || transfer.Status != TransferStatus.InTransit)
         {
-            await ForgetReminderAsync();
+            await ForgetReminderAsync(OverdueReminder);
             return;
         }
 
         var grace = TimeSpan.FromMinutes(options.Value.OverdueGraceMinutes);
         if (transfer.Overdue)
         {
-            await ForgetReminderAsync();
+            await ForgetReminderAsync(OverdueReminder);
             return;
         }
 
@@ -262,7 +279,27 @@ public sealed partial class TransferGrain(
             Id, DateTimeOffset.UtcNow));
         TransferMetrics.Overdue.Add(1);
         await SaveAndAnnounceAsync(transfer with { Overdue = true, UpdatedAt = DateTimeOffset.UtcNow, Version = transfer.Version + 1 });
-        await ForgetReminderAsync();
+        await ForgetReminderAsync(OverdueReminder);
+    }
+
+    private async Task SettleOnReminderAsync(TransferSnapshot? transfer)
+    {
+        if (transfer is not { Status: TransferStatus.Arrived })
+        {
+            await ForgetReminderAsync(SettleReminder);
+            return;
+        }
+
+        // Settled once no item has arrived for the settle time. Until then the timer decides; an activation that lost it
+        // (this one may have just been started by the reminder) gets a new one.
+        if (DateTimeOffset.UtcNow - transfer.UpdatedAt >= TimeSpan.FromSeconds(options.Value.ArrivalSettleSeconds))
+        {
+            await ReconcileAsync(transfer, Actor.System, "arrival settled");
+        }
+        else if (_settleTimer is null)
+        {
+            RestartSettleTimer();
+        }
     }
 
     private string OverdueAlertId => $"transfer-overdue:{Id}";
@@ -311,7 +348,8 @@ public sealed partial class TransferGrain(
 
             transfer = Step(transfer with { ArrivedAt = read.At, Overdue = false }, TransferStatus.Arrived, device, $"arrival read by {read.ReaderId}");
             await GrainFactory.Reference<IAlertsGrain>(transfer.To).ClearAsync(OverdueAlertId);
-            await ForgetReminderAsync();
+            await ForgetReminderAsync(OverdueReminder);
+            await this.RegisterOrUpdateReminder(SettleReminder, TimeSpan.FromSeconds(options.Value.ArrivalSettleSeconds), TimeSpan.FromMinutes(1));
         }
 
         transfer = await ItemArrivedAsync(transfer, read.ItemId, read.Location, device, read.At, read.ReaderId);
@@ -347,7 +385,6 @@ public sealed partial class TransferGrain(
             return transfer;
         }
 
-        var grain = GrainFactory.Reference<IReturnedItemGrain>(itemId);
         if (entry is null)
         {
             TransferMetrics.ItemsUnexpected.Add(1);
@@ -356,10 +393,12 @@ public sealed partial class TransferGrain(
             return transfer with { Items = [.. transfer.Items, unexpected], UpdatedAt = DateTimeOffset.UtcNow, Version = transfer.Version + 1 };
         }
 
+        // The manifest's spelling is the item's id (a scanner may send an EPC in lower case).
+        var grain = GrainFactory.Reference<IReturnedItemGrain>(entry.ItemId);
         var item = await grain.GetAsync();
         if (item is not null && item.Status != ItemStatus.InTransit && Same(item.Warehouse, transfer.From))
         {
-            await DepartItemAsync(itemId, actor);
+            await DepartItemAsync(entry.ItemId, actor);
             item = await grain.GetAsync();
         }
 
@@ -390,6 +429,7 @@ public sealed partial class TransferGrain(
 
         // Stored first: if marking an item fails, the transfer already says it is missing and the alert still goes out.
         var saved = await SaveAndAnnounceAsync(received);
+        await ForgetReminderAsync(SettleReminder);
         foreach (var itemId in missing)
         {
             try
@@ -474,9 +514,9 @@ public sealed partial class TransferGrain(
         await this.RegisterOrUpdateReminder(OverdueReminder, due > TimeSpan.Zero ? due : TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
     }
 
-    private async Task ForgetReminderAsync()
+    private async Task ForgetReminderAsync(string name)
     {
-        if (await this.GetReminder(OverdueReminder) is { } reminder)
+        if (await this.GetReminder(name) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -504,8 +544,20 @@ public sealed partial class TransferGrain(
 
     private async Task<TransferSnapshot> SaveAsync(TransferSnapshot transfer)
     {
+        var previous = state.State;
         state.State = new TransferGrainState(transfer);
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored, so not true: memory goes back to what storage holds, and the next call reloads it.
+            state.State = previous;
+            DeactivateOnIdle();
+            throw;
+        }
+
         return transfer;
     }
 

@@ -90,6 +90,21 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Codes_written_in_another_case_are_kept_as_the_site_spells_them()
+    {
+        using var operatorClient = _host.CreateClient("operator-key");
+
+        var received = await (await operatorClient.PostJsonAsync("/api/items/LP-CASE-1/receive", new { warehouse = "ams1", location = "dock-in-01" })).ReadAsync<ItemSnapshot>();
+        var moved = await _host.Grains.GetGrain<IReturnedItemGrain>("LP-CASE-1").CompleteMoveAsync(new CompleteMove("Ams1", "insp-01", Actor.User("op")));
+
+        // Grain keys, streams and location rows are case-sensitive: a lower-case copy would be a second, unwatched warehouse.
+        Assert.Equal(("AMS1", "DOCK-IN-01"), (received.Warehouse, received.Location));
+        Assert.Equal(("AMS1", "INSP-01", ItemStatus.AwaitingInspection), (moved.Warehouse, moved.Location, moved.Status));
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM item_journal WHERE item_id = 'LP-CASE-1' AND (warehouse <> 'AMS1' OR location NOT IN ('DOCK-IN-01', 'INSP-01'))"));
+        Assert.Equal(2L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM item_journal WHERE item_id = 'LP-CASE-1'"));
+    }
+
+    [Fact]
     public async Task An_illegal_transition_is_a_409_problem_and_changes_nothing()
     {
         using var operatorClient = _host.CreateClient("operator-key");
@@ -130,6 +145,18 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetAsync("/api/items/LP-NEVER-SEEN/history")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await inspector.PostJsonAsync("/api/items/LP-NEVER-SEEN/grade", new { grade = "A" })).StatusCode);
         Assert.Null(await _host.Grains.GetGrain<IReturnedItemGrain>("LP-BAD").GetAsync());
+
+        using var manager = _host.CreateClient("manager-key");
+        var nullLine = await manager.PostJsonAsync("/api/rmas", new
+        {
+            rmaId = "RMA-NULL-LINE",
+            channel = "Web",
+            expectedWarehouse = "AMS1",
+            refundPolicy = "OnReceipt",
+            lines = new object?[] { null },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, nullLine.StatusCode);
+        Assert.Contains("null is not a line", await nullLine.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

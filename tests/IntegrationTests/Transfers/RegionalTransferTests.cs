@@ -1,3 +1,4 @@
+using Orleans.Core.Internal;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -141,6 +142,12 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
             Assert.Equal(ItemStatus.InTransit, (await Item(item)).Status);
         }
 
+        // The load is still at the dock: the gate sees a tag again on its other antenna (or after a restart). That is not
+        // an arrival back at the origin.
+        var reread = await Grains.ObserveAtGateAsync(GateKind.DockOut, items[0], new ObserveItem("AMS1", "DOCK-OUT-02", "AMS1-GATE-OUT", DateTimeOffset.UtcNow));
+        Assert.Equal((ItemStatus.InTransit, id, "AMS1", (string?)null), (reread.Status, reread.TransferId, reread.Warehouse, reread.Location));
+        Assert.Equal(TransferItemState.Departed, (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Items.Single(i => i.ItemId == items[0]).State);
+
         Assert.True(await Eventually.HoldsAsync(async () =>
             (await ReadAsync<RegionBacklog>(await manager.GetAsync("/api/regions/EU/backlog"))).Transfers.Any(t => t.TransferId == id && t.Status == TransferStatus.InTransit && t.From == "AMS1" && t.To == "BER1")));
 
@@ -177,6 +184,66 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         var closed = await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/close", new { note = "item 3 reported to carrier" }));
         Assert.Equal(TransferStatus.Closed, closed.Status);
         Assert.DoesNotContain(await Grains.GetGrain<IAlertsGrain>("BER1").GetOpenAsync(), a => a.SubjectId == id);
+
+        // The missing item never left: found where it was staged, it is off that transfer and can go on another.
+        var found = await Grains.GetGrain<IReturnedItemGrain>(items[2]).ObserveAsync(new ObserveItem("AMS1", "DOCK-OUT-01", "AMS1-GATE-OUT", DateTimeOffset.UtcNow));
+        Assert.Equal(("AMS1", "DOCK-OUT-01", ItemStatus.AwaitingInspection, (string?)null), (found.Warehouse, found.Location, found.Status, found.TransferId));
+        var next = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Inspection", quantity = 1 }))).TransferId;
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{next}/approve", null));
+        var restaged = await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{next}/stage", new { items = new[] { items[2] }, location = "DOCK-OUT-01" }));
+        Assert.Equal(TransferItemState.Staged, Assert.Single(restaged.Items).State);
+    }
+
+    [Fact]
+    public async Task A_half_arrived_transfer_settles_even_if_its_activation_is_lost_before_the_settle_timer()
+    {
+        string[] items = ["SETTLE-AMS1-1", "SETTLE-AMS1-2"];
+        foreach (var item in items)
+        {
+            await AwaitingInspectionAsync(item, "AMS1");
+        }
+
+        using var manager = fixture.Host.CreateClient("manager-key");
+        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Inspection", quantity = 2 }))).TransferId;
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
+        await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items, location = "DOCK-OUT-01" }));
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/dispatch", null));
+
+        // One of two arrives; then the transfer's activation goes (as in a restart) before its settle timer fires.
+        await Grains.GetGrain<IRfidGateGrain>("BER1-GATE-IN").ProcessAsync(Reads("BER1-GATE-IN", items.Take(1)));
+        Assert.Equal(TransferStatus.Arrived, (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Status);
+        await Grains.GetGrain<ITransferGrain>(id).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        TransferSnapshot settled = null!;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            settled = (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!;
+            return settled.Status == TransferStatus.Received;
+        }), "the transfer stayed Arrived");
+        Assert.Equal(items[1], Assert.Single(settled.Items, i => i.State == TransferItemState.Missing).ItemId);
+        Assert.Equal(ItemStatus.Missing, (await Item(items[1])).Status);
+    }
+
+    [Fact]
+    public async Task Epcs_scanned_in_lower_case_stage_and_receive_the_items_they_name()
+    {
+        const string epc = "3074257BF7194E40000A0001";
+        var item = Grains.GetGrain<IReturnedItemGrain>(epc);
+        await item.ReceiveAsync(new ReceiveItem("BER1", "DOCK-IN-01", Operator, Sku: "SKU-T"));
+        using var manager = fixture.Host.CreateClient("manager-key");
+        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "BER1", to = "AMS1", stage = "Inspection", quantity = 1 }))).TransferId;
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
+
+        var staged = await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items = new[] { epc.ToLowerInvariant() }, location = "dock-out-02" }));
+        Assert.Equal(epc, Assert.Single(staged.Items).ItemId);
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/dispatch", null));
+        var received = await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/receive", new { items = new[] { epc.ToLowerInvariant() } }));
+
+        Assert.Equal(TransferStatus.Closed, received.Status);
+        Assert.Equal(TransferItemState.Arrived, Assert.Single(received.Items).State);
+        var arrived = await Item(epc);
+        Assert.Equal(("AMS1", "DOCK-IN-01", (string?)null), (arrived.Warehouse, arrived.Location, arrived.TransferId));
+        Assert.NotEqual(ItemStatus.InTransit, arrived.Status);
     }
 
     [Fact]
@@ -195,6 +262,12 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         Assert.True(await Eventually.HoldsAsync(async () =>
             (await Grains.GetGrain<IAlertsGrain>("AMS1").GetOpenAsync()).Any(a => a.SubjectId == id && a.Kind == AlertKind.TransferOverdue)));
         Assert.True((await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Overdue);
+
+        // A receipt at a place that does not exist is refused and leaves the transfer watched as it was.
+        var nowhere = await manager.PostAsJsonAsync($"/api/transfers/{id}/receive", new { items = new[] { "LATE-BER1-1" }, location = "NOWHERE" });
+        Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+        Assert.Equal((TransferStatus.InTransit, true), ((await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Status, (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Overdue));
+        Assert.Contains(await Grains.GetGrain<IAlertsGrain>("AMS1").GetOpenAsync(), a => a.SubjectId == id && a.Kind == AlertKind.TransferOverdue);
 
         var received = await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/receive", new { items = new[] { "LATE-BER1-1", "NOT-ON-MANIFEST-1" } }));
 
@@ -218,6 +291,10 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/api/regions/XX/backlog")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/api/transfers/TR-NOPE-1")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync("/api/transfers?status=Flying")).StatusCode);
+        // Names only: "Approved,Staged" would otherwise be read as the two OR-ed together, a third status.
+        Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync("/api/transfers?status=Approved,Staged")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync("/api/transfers?status=2")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Refurbish,VendorReturn", quantity = 1 })).StatusCode);
         var noLane = await manager.PostAsJsonAsync("/api/transfers", new { from = "BER1", to = "CHI1", stage = "Teleport", quantity = 0 });
         Assert.Equal(HttpStatusCode.BadRequest, noLane.StatusCode);
         var problem = await noLane.Content.ReadAsStringAsync();
