@@ -7,6 +7,7 @@ using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Live;
+using Tracking.Grains.Interfaces.Locations;
 using Tracking.Grains.Interfaces.Regions;
 using Tracking.Grains.Interfaces.Transfers;
 using Tracking.Grains.Interfaces.Warehouses;
@@ -222,6 +223,27 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         }), "the transfer stayed Arrived");
         Assert.Equal(items[1], Assert.Single(settled.Items, i => i.State == TransferItemState.Missing).ItemId);
         Assert.Equal(ItemStatus.Missing, (await Item(items[1])).Status);
+    }
+
+    [Fact]
+    public async Task A_dispositioned_item_that_leaves_on_a_transfer_gives_up_the_place_held_for_it()
+    {
+        await DispositionedToRefurbishAsync("HELD-AMS1-1", "AMS1");
+        var held = (await Item("HELD-AMS1-1")).Target!;
+        var place = Grains.GetGrain<ILocationGrain>($"AMS1/{held.Location}");
+        var reservedBefore = (await place.GetSummaryAsync()).Reserved;
+        Assert.True(reservedBefore >= 1);
+
+        using var manager = fixture.Host.CreateClient("manager-key");
+        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Refurbish", quantity = 1 }))).TransferId;
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
+        await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items = new[] { "HELD-AMS1-1" }, location = "DOCK-OUT-01" }));
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/dispatch", null));
+
+        // Otherwise that place stays taken for good: reservations are stored with the location.
+        Assert.Equal(reservedBefore - 1, (await place.GetSummaryAsync()).Reserved);
+        var departed = await Item("HELD-AMS1-1");
+        Assert.Equal((ItemStatus.InTransit, "AMS1", (string?)null), (departed.Status, departed.Target!.Warehouse, departed.Target.Location));
     }
 
     [Fact]
