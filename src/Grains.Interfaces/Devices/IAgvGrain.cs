@@ -13,6 +13,9 @@ public interface IAgvGrain : IGrainWithStringKey
 
     /// <summary>Gives the AGV a transport order; it is published and re-sent until a state echoes orderId/orderUpdateId.</summary>
     Task AssignAsync(AgvAssignment assignment);
+
+    /// <summary>How the task ended (dropped or failed), if it was this AGV's last one; null while it runs or if unknown.</summary>
+    Task<TransportProgress?> GetOutcomeAsync(string taskId);
 }
 
 public enum AgvAvailability

@@ -174,8 +174,7 @@ public sealed partial class AgvGrain(
 
         if (Finished("drop"))
         {
-            Notify(assignment, TransportStep.Dropped);
-            await ClearAssignmentAsync();
+            await EndAssignmentAsync(assignment, TransportStep.Dropped);
         }
     }
 
@@ -192,17 +191,22 @@ public sealed partial class AgvGrain(
         }
 
         LogTaskFailed(logger, AgvId, assignment.TaskId, reason);
-        Notify(assignment, TransportStep.Failed, reason);
-        await ClearAssignmentAsync();
+        await EndAssignmentAsync(assignment, TransportStep.Failed, reason);
     }
 
-    private async Task ClearAssignmentAsync()
+    /// <summary>Tells the dispatcher (one-way) and clears the assignment, keeping its outcome until the next one ends.</summary>
+    private async Task EndAssignmentAsync(AgvAssignmentState assignment, TransportStep step, string? reason = null)
     {
+        var outcome = Progress(assignment, step, reason);
+        Send(assignment, outcome);
         StopResending();
-        state.State = state.State with { Assignment = null };
+        state.State = state.State with { Assignment = null, LastOutcome = outcome };
         await state.WriteStateAsync();
         _snapshot = _snapshot with { TaskId = null, OrderId = null };
     }
+
+    public Task<TransportProgress?> GetOutcomeAsync(string taskId) =>
+        Task.FromResult(state.State.LastOutcome is { } outcome && outcome.TaskId == taskId ? outcome : null);
 
     private async Task SaveAssignmentAsync(AgvAssignmentState assignment)
     {
@@ -211,9 +215,13 @@ public sealed partial class AgvGrain(
     }
 
     private void Notify(AgvAssignmentState assignment, TransportStep step, string? reason = null) =>
-        GrainFactory.Reference<ITransportDispatcherGrain>(assignment.Warehouse)
-            .ReportProgressAsync(new TransportProgress(assignment.TaskId, AgvId, assignment.Order.OrderId, step, DateTimeOffset.UtcNow, reason))
-            .Ignore();
+        Send(assignment, Progress(assignment, step, reason));
+
+    private TransportProgress Progress(AgvAssignmentState assignment, TransportStep step, string? reason) =>
+        new(assignment.TaskId, AgvId, assignment.Order.OrderId, step, DateTimeOffset.UtcNow, reason);
+
+    private void Send(AgvAssignmentState assignment, TransportProgress progress) =>
+        GrainFactory.Reference<ITransportDispatcherGrain>(assignment.Warehouse).ReportProgressAsync(progress).Ignore();
 
     private async Task SendOrderAsync()
     {
@@ -304,12 +312,17 @@ public sealed partial class AgvGrain(
     private static partial void LogSendFailed(ILogger logger, Exception ex, string orderId, string agvId);
 }
 
-/// <summary>Stored AGV state: only the assignment (telemetry comes back with the next state message).</summary>
+/// <summary>
+/// Stored AGV state: the assignment (telemetry comes back with the next state message) and how the last one ended,
+/// stored with its clearing, for a dispatcher that missed the one-way report of it.
+/// </summary>
 [GenerateSerializer]
-public sealed record AgvGrainState([property: Id(0)] AgvAssignmentState? Assignment)
+public sealed record AgvGrainState(
+    [property: Id(0)] AgvAssignmentState? Assignment,
+    [property: Id(1)] TransportProgress? LastOutcome = null)
 {
     public AgvGrainState()
-        : this((AgvAssignmentState?)null)
+        : this(null, null)
     {
     }
 }

@@ -125,6 +125,18 @@ public sealed partial class TransportDispatcherGrain(
             await CompleteMoveAsync(pending);
         }
 
+        // Progress arrives one-way and can be lost (a failed write here, a silo stopping): an AGV keeps how its last task
+        // ended, so a task still running here is checked with its AGV, and one that ended there ends here too.
+        foreach (var running in state.State.Tasks.Where(t => t.Task.Status is TransportTaskStatus.Assigned or TransportTaskStatus.InProgress && !t.DropConfirmed && t.Task.AgvId is not null)
+                     .Select(t => t.Task).ToArray())
+        {
+            if (await GrainFactory.Reference<IAgvGrain>(running.AgvId!).GetOutcomeAsync(running.TaskId) is { } outcome)
+            {
+                LogOutcomeRecovered(logger, running.TaskId, running.AgvId!, outcome.Step);
+                await ReportProgressAsync(outcome);
+            }
+        }
+
         if (state.State.Tasks.Any(t => t.Task.Status == TransportTaskStatus.Queued))
         {
             await RefreshFleetAsync();
@@ -302,6 +314,9 @@ public sealed partial class TransportDispatcherGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored progress {Step} of task {TaskId} from AGV {AgvId}: not its current assignment")]
     private static partial void LogStaleProgress(ILogger logger, string taskId, string agvId, TransportStep step);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transport task {TaskId}: AGV {AgvId} reported {Step}, but the report never arrived; taken from the AGV")]
+    private static partial void LogOutcomeRecovered(ILogger logger, string taskId, string agvId, TransportStep step);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} failed on AGV {AgvId} ({Reason}); given up: {GivenUp}")]
     private static partial void LogRequeued(ILogger logger, string taskId, string agvId, string reason, bool givenUp);
