@@ -19,6 +19,7 @@ public sealed class SimulatedAgv(
     private const double ActionSeconds = 1.5;
     private const double LowBattery = 20;
     private const double ChargedBattery = 95;
+    private const double StartDeviation = 0.5;
 
     private readonly List<PlannedNode> _route = [];
     private readonly List<VdaActionStateJson> _actions = [];
@@ -77,6 +78,13 @@ public sealed class SimulatedAgv(
             return "rejected";
         }
 
+        // As a real AGV does (VDA 5050): a new order must start where the vehicle is, on its last node or close to it.
+        if (order.OrderId != OrderId && order.Nodes.OrderBy(n => n.SequenceId).FirstOrDefault() is { } first && !CanStartAt(first))
+        {
+            AddWarning("orderError", $"first node {first.NodeId} is not reachable from {LastNodeId}");
+            return "rejected";
+        }
+
         _errors.RemoveAll(e => e.ErrorLevel == "WARNING");
         OrderId = order.OrderId;
         OrderUpdateId = order.OrderUpdateId;
@@ -100,6 +108,17 @@ public sealed class SimulatedAgv(
         }
 
         return "accepted";
+    }
+
+    private bool CanStartAt(VdaNodeJson first)
+    {
+        if (first.NodeId == LastNodeId)
+        {
+            return true;
+        }
+
+        var (x, y) = first.NodePosition is { } p ? (p.X, p.Y) : nodes.GetValueOrDefault(first.NodeId);
+        return Math.Abs(x - X) <= StartDeviation && Math.Abs(y - Y) <= StartDeviation;
     }
 
     public void Step(double seconds)

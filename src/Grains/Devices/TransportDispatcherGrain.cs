@@ -219,7 +219,7 @@ public sealed partial class TransportDispatcherGrain(
             }
 
             var attempt = record.Task.Attempts + 1;
-            var order = BuildOrder(record.Task, attempt, from, to);
+            var order = BuildOrder(record.Task, attempt, StartOf(agv, from), from, to);
             try
             {
                 await GrainFactory.Reference<IAgvGrain>(agv.AgvId).AssignAsync(new AgvAssignment(record.Task.TaskId, Warehouse, order));
@@ -239,16 +239,28 @@ public sealed partial class TransportDispatcherGrain(
         }
     }
 
-    /// <summary>Pick at the source node, drive, drop at the target node; the load id is the item id.</summary>
-    private AgvOrder BuildOrder(TransportTask task, int attempt, AgvNodeDefinition from, AgvNodeDefinition to)
+    /// <summary>
+    /// From where the AGV stands, drive to the source node and pick, drive, drop at the target node; the load id is the
+    /// item id. VDA 5050 wants a new order's first node to be the one the AGV is on (an AGV rejects an order it cannot
+    /// start), so the order begins at its last node when that is not the source.
+    /// </summary>
+    private AgvOrder BuildOrder(TransportTask task, int attempt, AgvNodeDefinition? start, AgvNodeDefinition from, AgvNodeDefinition to)
     {
         var orderId = $"{task.TaskId}-{attempt.ToString(CultureInfo.InvariantCulture)}";
-        return new AgvOrder(orderId, 0, Warehouse,
-        [
-            new AgvOrderNode(from.NodeId, from.X, from.Y, [new AgvOrderAction($"{orderId}-pick", "pick", task.ItemId)]),
-            new AgvOrderNode(to.NodeId, to.X, to.Y, [new AgvOrderAction($"{orderId}-drop", "drop", task.ItemId)]),
-        ]);
+        var nodes = new List<AgvOrderNode>(3);
+        if (start is not null)
+        {
+            nodes.Add(new AgvOrderNode(start.NodeId, start.X, start.Y, []));
+        }
+
+        nodes.Add(new AgvOrderNode(from.NodeId, from.X, from.Y, [new AgvOrderAction($"{orderId}-pick", "pick", task.ItemId)]));
+        nodes.Add(new AgvOrderNode(to.NodeId, to.X, to.Y, [new AgvOrderAction($"{orderId}-drop", "drop", task.ItemId)]));
+        return new AgvOrder(orderId, 0, Warehouse, nodes);
     }
+
+    /// <summary>The AGV's last node if it is on this warehouse's map and not already the source node.</summary>
+    private AgvNodeDefinition? StartOf(AgvSnapshot agv, AgvNodeDefinition from) =>
+        agv.LastNodeId is { Length: > 0 } last && last != from.NodeId ? _warehouse.Layout.AgvNodes.FirstOrDefault(n => n.NodeId == last) : null;
 
     private AgvNodeDefinition NodeOf(string location, string field)
     {

@@ -29,11 +29,10 @@ public sealed class AgvLostReportTests : IAsyncLifetime
         Assert.True(await Eventually.HoldsAsync(async () => (await _host.Grains.GetGrain<IAgvGrain>(agv.AgvId).GetAsync()) is { Connection: "ONLINE", Availability: AgvAvailability.Idle }));
 
         var (itemId, target) = await TransportItems.DispositionedAsync(_host.Grains, "AMS1");
-        var order = await agv.WaitForOrderAsync(o => o["nodes"]![0]!["actions"]![0]!["actionParameters"]![0]!["value"]!.GetValue<string>() == itemId);
+        var order = await agv.WaitForOrderAsync(o => TestAgv.LoadOf(o) == itemId);
         var orderId = order["orderId"]!.GetValue<string>();
-        var pick = order["nodes"]![0]!["actions"]![0]!["actionId"]!.GetValue<string>();
-        var drop = order["nodes"]![1]!["actions"]![0]!["actionId"]!.GetValue<string>();
-        await agv.StateAsync(7, 22, orderId, 0, actions: [(pick, "pick", "FINISHED"), (drop, "drop", "FINISHED")], lastNodeId: order["nodes"]![1]!["nodeId"]!.GetValue<string>());
+        var (pick, drop, dropNode) = TestAgv.StepsOf(order);
+        await agv.StateAsync(7, 22, orderId, 0, actions: [(pick, "pick", "FINISHED"), (drop, "drop", "FINISHED")], lastNodeId: dropNode);
 
         var dispatcher = _host.Grains.GetGrain<ITransportDispatcherGrain>("AMS1");
         Assert.True(await Eventually.HoldsAsync(async () =>

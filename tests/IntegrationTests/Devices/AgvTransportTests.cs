@@ -29,7 +29,7 @@ public sealed class AgvTransportTests : IAsyncLifetime
 
         var (itemId, target) = await TransportItems.DispositionedAsync(_host.Grains, "AMS1");
         var dispatcher = _host.Grains.GetGrain<ITransportDispatcherGrain>("AMS1");
-        var order = await agv.WaitForOrderAsync(o => o["nodes"]![0]!["actions"]![0]!["actionParameters"]![0]!["value"]!.GetValue<string>() == itemId);
+        var order = await agv.WaitForOrderAsync(o => TestAgv.LoadOf(o) == itemId);
         var orderId = order["orderId"]!.GetValue<string>();
 
         // Not acknowledged yet: the same order (same orderId/orderUpdateId) is sent again.
@@ -37,14 +37,15 @@ public sealed class AgvTransportTests : IAsyncLifetime
         Assert.All(agv.Orders.Where(o => o["orderId"]!.GetValue<string>() == orderId), o => Assert.Equal(0, o["orderUpdateId"]!.GetValue<long>()));
         Assert.Equal(TransportTaskStatus.Assigned, (await TaskOf(dispatcher, itemId)).Status);
 
-        var pick = order["nodes"]![0]!["actions"]![0]!["actionId"]!.GetValue<string>();
-        var drop = order["nodes"]![1]!["actions"]![0]!["actionId"]!.GetValue<string>();
-        Assert.Equal("pick", order["nodes"]![0]!["actions"]![0]!["actionType"]!.GetValue<string>());
-        Assert.Equal("drop", order["nodes"]![1]!["actions"]![0]!["actionType"]!.GetValue<string>());
+        // VDA 5050: a new order starts where the AGV stands (its last node, N-CHARGE here), then picks and drops.
+        var nodes = order["nodes"]!.AsArray().Select(n => (Id: n!["nodeId"]!.GetValue<string>(), Actions: string.Join(",", n["actions"]!.AsArray().Select(a => a!["actionType"]!.GetValue<string>())))).ToArray();
+        Assert.Equal(3, nodes.Length);
+        Assert.Equal(("N-CHARGE", "", "pick", "drop"), (nodes[0].Id, nodes[0].Actions, nodes[1].Actions, nodes[2].Actions));
+        var (pick, drop, dropNode) = TestAgv.StepsOf(order);
         await agv.StateAsync(16, 7, orderId, 0, actions: [(pick, "pick", "FINISHED"), (drop, "drop", "WAITING")], pendingNodes: 1, driving: true);
         Assert.True(await Eventually.HoldsAsync(async () => (await TaskOf(dispatcher, itemId)).Status == TransportTaskStatus.InProgress));
 
-        await agv.StateAsync(7, 22, orderId, 0, actions: [(pick, "pick", "FINISHED"), (drop, "drop", "FINISHED")], lastNodeId: order["nodes"]![1]!["nodeId"]!.GetValue<string>());
+        await agv.StateAsync(7, 22, orderId, 0, actions: [(pick, "pick", "FINISHED"), (drop, "drop", "FINISHED")], lastNodeId: dropNode);
         Assert.True(await Eventually.HoldsAsync(async () => (await TaskOf(dispatcher, itemId)).Status == TransportTaskStatus.Completed));
 
         var item = (await _host.Grains.GetGrain<IReturnedItemGrain>(itemId).GetAsync())!;
@@ -86,15 +87,15 @@ public sealed class AgvTransportTests : IAsyncLifetime
         await OnlineAndIdleAsync(second, 48, 2);
 
         var (itemId, _) = await TransportItems.DispositionedAsync(_host.Grains, "BER1");
-        var order = await first.WaitForOrderAsync(o => o["nodes"]![0]!["actions"]![0]!["actionParameters"]![0]!["value"]!.GetValue<string>() == itemId);
+        var order = await first.WaitForOrderAsync(o => TestAgv.LoadOf(o) == itemId);
         var orderId = order["orderId"]!.GetValue<string>();
-        var pick = order["nodes"]![0]!["actions"]![0]!["actionId"]!.GetValue<string>();
+        var pick = TestAgv.StepsOf(order).Pick;
         await first.StateAsync(16, 7, orderId, 0, actions: [(pick, "pick", "RUNNING")], pendingNodes: 1);
 
         // The broker's last will for the first AGV.
         await first.ConnectionAsync("CONNECTIONBROKEN");
 
-        var reassigned = await second.WaitForOrderAsync(o => o["nodes"]![0]!["actions"]![0]!["actionParameters"]![0]!["value"]!.GetValue<string>() == itemId);
+        var reassigned = await second.WaitForOrderAsync(o => TestAgv.LoadOf(o) == itemId);
         Assert.NotEqual(orderId, reassigned["orderId"]!.GetValue<string>());
         var dispatcher = _host.Grains.GetGrain<ITransportDispatcherGrain>("BER1");
         var task = await TaskOf(dispatcher, itemId);
@@ -116,8 +117,8 @@ public sealed class AgvTransportTests : IAsyncLifetime
         var task = await TaskOf(dispatcher, itemId);
         Assert.Equal(task.TaskId, (await dispatcher.RequestMoveAsync(new TransportRequest(itemId, task.FromLocation, target))).TaskId);
 
-        var order = await agv.WaitForOrderAsync(o => o["nodes"]![0]!["actions"]![0]!["actionParameters"]![0]!["value"]!.GetValue<string>() == itemId);
-        var pick = order["nodes"]![0]!["actions"]![0]!["actionId"]!.GetValue<string>();
+        var order = await agv.WaitForOrderAsync(o => TestAgv.LoadOf(o) == itemId);
+        var pick = TestAgv.StepsOf(order).Pick;
         await agv.StateAsync(16, 7, order["orderId"]!.GetValue<string>(), 0, actions: [(pick, "pick", "FAILED")]);
 
         // The only other AGV of NYC1 is offline, so the task waits in the queue with the failure recorded.

@@ -76,6 +76,19 @@ internal sealed class TestAgv : IAsyncDisposable
         return _device.PublishAsync(Topic("state"), JsonSerializer.Serialize(state));
     }
 
+    /// <summary>The load an order moves (the item id), wherever its pick action is.</summary>
+    public static string? LoadOf(JsonObject order) => ActionOf(order, "pick")?["actionParameters"]?[0]?["value"]?.GetValue<string>();
+
+    /// <summary>An order's pick and drop action ids and the node it drops at (an order may begin with a node to start from).</summary>
+    public static (string Pick, string Drop, string DropNode) StepsOf(JsonObject order)
+    {
+        var drop = order["nodes"]!.AsArray().Single(n => n!["actions"]!.AsArray().Any(a => a!["actionType"]!.GetValue<string>() == "drop"))!;
+        return (ActionOf(order, "pick")!["actionId"]!.GetValue<string>(), ActionOf(order, "drop")!["actionId"]!.GetValue<string>(), drop["nodeId"]!.GetValue<string>());
+    }
+
+    private static JsonNode? ActionOf(JsonObject order, string type) =>
+        order["nodes"]!.AsArray().SelectMany(n => n!["actions"]!.AsArray()).FirstOrDefault(a => a!["actionType"]!.GetValue<string>() == type);
+
     public IReadOnlyList<JsonObject> Orders => _device.ReceivedOn(Topic("order")).Select(o => JsonNode.Parse(o)!.AsObject()).ToArray();
 
     public IReadOnlyList<string> RawOrders => _device.ReceivedOn(Topic("order"));

@@ -18,11 +18,29 @@ public sealed class SimulatedAgvTests
     private static SimulatedAgv Agv(double failureRate = 0) =>
         new("acme", "AMS1-AGV-01", "AMS1", Nodes, "N-CHARGE", new SimulatorOptions { AgvSpeed = 2, FailureRate = failureRate }, new Random(1)) { Battery = 90 };
 
+    // Starts where the AGV stands (its home, N-CHARGE), as the dispatcher's orders do.
     private static VdaOrderJson Order(string id = "o1", long update = 0) => VdaOrderBuilder.Build("acme", "AMS1-AGV-01", new AgvOrder(id, update, "AMS1",
     [
+        new AgvOrderNode("N-CHARGE", 48, 2, []),
         new AgvOrderNode("N-A", 10, 2, [new AgvOrderAction($"{id}-pick", "pick", "ITEM-1")]),
         new AgvOrderNode("N-B", 10, 12, [new AgvOrderAction($"{id}-drop", "drop", "ITEM-1")]),
     ]), 0, DateTimeOffset.UtcNow);
+
+    [Fact]
+    public void An_order_that_does_not_start_where_the_agv_stands_is_rejected()
+    {
+        var agv = Agv();
+        var elsewhere = VdaOrderBuilder.Build("acme", "AMS1-AGV-01", new AgvOrder("o-far", 0, "AMS1",
+        [
+            new AgvOrderNode("N-A", 10, 2, [new AgvOrderAction("o-far-pick", "pick", "ITEM-1")]),
+            new AgvOrderNode("N-B", 10, 12, [new AgvOrderAction("o-far-drop", "drop", "ITEM-1")]),
+        ]), 0, DateTimeOffset.UtcNow);
+
+        Assert.Equal("rejected", agv.Accept(elsewhere));
+        Assert.Contains(agv.BuildState(DateTimeOffset.UtcNow).Errors!, e => e.ErrorType == "orderError");
+        Assert.False(agv.Busy);
+        Assert.Equal("accepted", agv.Accept(Order()));
+    }
 
     [Fact]
     public void An_agv_drives_picks_and_drops_then_is_idle()
