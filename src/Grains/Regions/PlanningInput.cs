@@ -13,10 +13,12 @@ public sealed record PlanningInput(
 
 /// <summary>
 /// <paramref name="Waiting"/> items queue for <paramref name="Stage"/> (already counting transfers committed in and
-/// out); the warehouse processes <paramref name="DailyCapacity"/> a day (0 = cannot) and has already committed
-/// <paramref name="IntakeCommitted"/> of today's intake to approved transfers.
+/// out, and items on their way here); the warehouse processes <paramref name="DailyCapacity"/> a day (0 = cannot) and
+/// has already committed <paramref name="IntakeCommitted"/> of today's intake to approved transfers. Only
+/// <paramref name="Present"/> of them are on its floor and free to leave (all of <paramref name="Waiting"/> if not given):
+/// an item still on a truck towards it cannot be sent on.
 /// </summary>
-public sealed record PlanningQueue(string Warehouse, BacklogStage Stage, int Waiting, int DailyCapacity, int IntakeCommitted = 0);
+public sealed record PlanningQueue(string Warehouse, BacklogStage Stage, int Waiting, int DailyCapacity, int IntakeCommitted = 0, int? Present = null);
 
 /// <summary>A one-way lane; <paramref name="CommittedToday"/> of its daily capacity is already taken by approved transfers.</summary>
 public sealed record PlanningLane(string From, string To, decimal CostPerItem, double TransitHours, int DailyCapacity, int CommittedToday = 0);

@@ -214,7 +214,8 @@ public sealed partial class RegionalHubGrain(
                     notes.Add($"{backlog.Warehouse} {stage.Stage}: {coming} items committed for intake exceed its daily capacity {stage.DailyCapacity}");
                 }
 
-                queues.Add(new PlanningQueue(backlog.Warehouse, stage.Stage, Math.Max(0, stage.Items - leaving + coming + onTheWay), stage.DailyCapacity, intake));
+                queues.Add(new PlanningQueue(backlog.Warehouse, stage.Stage, Math.Max(0, stage.Items - leaving + coming + onTheWay), stage.DailyCapacity, intake,
+                    Present: Math.Max(0, stage.Items - leaving)));
             }
         }
 

@@ -120,7 +120,7 @@ public static class TransferPlanner
         if (outs.Count > 0)
         {
             // Only items present now can leave; an item arriving today is not sent on again today.
-            var present = solver.MakeConstraint(0, queue.Waiting, $"out_{name}");
+            var present = solver.MakeConstraint(0, Math.Min(queue.Waiting, queue.Present ?? queue.Waiting), $"out_{name}");
             foreach (var f in outs)
             {
                 present.SetCoefficient(f.X, 1);

@@ -49,6 +49,18 @@ public sealed class TransferPlannerTests
     }
 
     [Fact]
+    public void Items_still_on_their_way_to_a_warehouse_are_not_sent_on_from_it()
+    {
+        // A: 210 queued, but only 10 on its floor (200 on a truck towards it), 50/day. Z: empty, cheap lane. Only the 10
+        // present can leave today, however long A's queue.
+        var plan = TransferPlanner.Plan(
+            Input([new("A", BacklogStage.Inspection, 210, 50, Present: 10), new("Z", BacklogStage.Inspection, 0, 100)], [new("A", "Z", 0.01m, 0, 500)], "A"),
+            OnePerItemDay);
+
+        Assert.Equal(10, Assert.Single(plan.Proposals).Quantity);
+    }
+
+    [Fact]
     public void A_lane_never_carries_more_than_its_remaining_daily_capacity()
     {
         var plan = TransferPlanner.Plan(
