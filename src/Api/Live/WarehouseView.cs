@@ -295,11 +295,15 @@ public sealed class WarehouseView
             state.Reset();
         }
 
+        // Each location's counts are as of its own last report to the warehouse (every 250 ms), not as of the moment the
+        // inventory was read: a change after a location's report is replayed for that location, one before it is in.
+        var reported = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
         foreach (var count in inventory.Locations)
         {
             if (LocalLocation(count.Location) is { } code)
             {
                 _locations[code].Set(count.ByStatus, count.Count);
+                reported[code] = count.AsOf ?? inventory.AsOf;
             }
         }
 
@@ -309,17 +313,13 @@ public sealed class WarehouseView
             _totals[status] = count;
         }
 
-        // Replay the counts without marks: the clients saw those changes already; the diff below marks what changed.
-        var dirty = _dirtyLocations.ToList();
-        var totalsDirty = _totalsDirty;
-        foreach (var change in _replay.Where(e => e.At > inventory.AsOf))
+        // Replay without marks: the clients saw those changes already; the diff below marks what changed.
+        foreach (var change in _replay)
         {
-            ApplyCounts(change);
+            var from = change.From is { } f && change.At > reported.GetValueOrDefault(f, inventory.AsOf) ? f : null;
+            var to = change.To is { } t && change.At > reported.GetValueOrDefault(t, inventory.AsOf) ? t : null;
+            ReplayMissed(change, from, to);
         }
-
-        _dirtyLocations.Clear();
-        _dirtyLocations.UnionWith(dirty);
-        _totalsDirty = totalsDirty;
 
         foreach (var (code, state) in _locations)
         {
@@ -332,6 +332,28 @@ public sealed class WarehouseView
         if (totalsBefore.Count != _totals.Count || totalsBefore.Any(kv => _totals.GetValueOrDefault(kv.Key) != kv.Value))
         {
             _totalsDirty = true;
+        }
+    }
+
+    /// <summary>
+    /// The parts of a change the inventory's locations had not reported: the item leaving <paramref name="from"/>, arriving
+    /// at <paramref name="to"/>. The totals are the locations' sum, as the inventory counts them.
+    /// </summary>
+    private void ReplayMissed(CountChange change, string? from, string? to)
+    {
+        if (from is not null)
+        {
+            _locations[from].Remove(change.PreviousStatus);
+            if (change.PreviousStatus is { } previous && _totals.TryGetValue(previous, out var before))
+            {
+                _totals[previous] = Math.Max(0, before - 1);
+            }
+        }
+
+        if (to is not null)
+        {
+            _locations[to].Add(change.Status);
+            _totals[change.Status] = _totals.GetValueOrDefault(change.Status) + 1;
         }
     }
 

@@ -18,4 +18,5 @@ public sealed record LocationCount(
     [property: Id(1)] ZoneType Type,
     [property: Id(2)] int Count,
     [property: Id(3)] int Capacity,
-    [property: Id(4)] IReadOnlyDictionary<ItemStatus, int> ByStatus);
+    [property: Id(4)] IReadOnlyDictionary<ItemStatus, int> ByStatus,
+    [property: Id(5)] DateTimeOffset? AsOf = null);

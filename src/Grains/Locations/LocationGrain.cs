@@ -266,7 +266,8 @@ public sealed partial class LocationGrain(
         _items.ByStatus(),
         _items.ByGrade(),
         _items.ByDisposition(),
-        _version);
+        _version,
+        DateTimeOffset.UtcNow);
 
     /// <summary>The contents are a projection of the items, rebuilt by their next changes: a failure while the silo shuts down is expected.</summary>
     private void LogFlushProblem(Exception ex)

@@ -72,7 +72,7 @@ public sealed partial class WarehouseGrain(
             Sum(all.Select(l => l.ByGrade)),
             Sum(all.Select(l => l.ByDisposition)),
             [.. _definition.Layout.Locations.Select(l => _locations.TryGetValue(l.Code, out var s)
-                ? new LocationCount(l.Code, l.Type, s.Count, l.Capacity, s.ByStatus)
+                ? new LocationCount(l.Code, l.Type, s.Count, l.Capacity, s.ByStatus, s.AsOf == default ? null : s.AsOf)
                 : new LocationCount(l.Code, l.Type, 0, l.Capacity, new Dictionary<ItemStatus, int>()))],
             time.GetUtcNow()));
     }

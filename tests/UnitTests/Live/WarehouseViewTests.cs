@@ -142,6 +142,33 @@ public sealed class WarehouseViewTests
     }
 
     [Fact]
+    public void A_rebase_replays_for_each_location_what_came_after_that_locations_own_report()
+    {
+        var view = NewView();
+        // Read at T0+12; DOCK-IN-01 last reported at T0+5 (its next report was due), DOCK-IN-02 at T0+11.
+        view.Apply(Item("E1", null, "DOCK-IN-01", null, ItemStatus.Received, T0.AddSeconds(8)));  // after DOCK-IN-01's report: not in it
+        view.Apply(Item("E2", null, "DOCK-IN-02", null, ItemStatus.Received, T0.AddSeconds(10))); // before DOCK-IN-02's report: in it
+        view.Flush(T0.AddSeconds(10));
+        var inventory = new WarehouseInventory(
+            "AMS1",
+            new Dictionary<ItemStatus, int> { [ItemStatus.Received] = 1 },
+            new Dictionary<Grade, int>(),
+            new Dictionary<Disposition, int>(),
+            [
+                new LocationCount("AMS1/DOCK-IN-01", ZoneType.Dock, 0, 200, new Dictionary<ItemStatus, int>(), AsOf: T0.AddSeconds(5)),
+                new LocationCount("AMS1/DOCK-IN-02", ZoneType.Dock, 1, 200, new Dictionary<ItemStatus, int> { [ItemStatus.Received] = 1 }, AsOf: T0.AddSeconds(11)),
+            ],
+            AsOf: T0.AddSeconds(12));
+
+        view.Rebase(new WarehouseBase(T0.AddSeconds(12), inventory, null, null, null, null));
+        var snapshot = view.Snapshot(T0.AddSeconds(12));
+
+        Assert.Equal(1, snapshot.Locations.Single(l => l.Code == "DOCK-IN-01").Count);
+        Assert.Equal(1, snapshot.Locations.Single(l => l.Code == "DOCK-IN-02").Count);
+        Assert.Equal(2, snapshot.Totals[ItemStatus.Received]);
+    }
+
+    [Fact]
     public void A_rebase_clears_alerts_the_grain_no_longer_has_but_keeps_one_raised_after_the_read()
     {
         var view = NewView();
