@@ -1,3 +1,5 @@
+using Tracking.Grains.Interfaces.Items;
+
 namespace Tracking.Api.Items;
 
 /// <summary>Item ids from the edge: EPCs are upper-case hex everywhere (readers send either case), barcodes stay as scanned.</summary>
@@ -5,12 +7,7 @@ public static class ItemIds
 {
     public const int MaxLength = 128;
 
-    public static string Normalize(string id)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        var trimmed = id.Trim();
-        return trimmed.Length is 24 or 32 && trimmed.All(Uri.IsHexDigit) ? trimmed.ToUpperInvariant() : trimmed;
-    }
+    public static string Normalize(string id) => ItemKeys.Normalize(id);
 
     public static bool IsValid(string id) =>
         !string.IsNullOrWhiteSpace(id) && id.Length <= MaxLength && id.All(c => !char.IsControl(c) && c != '/');

@@ -82,7 +82,7 @@ public sealed partial class RmaGrain : Grain, IRmaGrain
             command.CustomerRegion,
             _site.FindWarehouse(command.ExpectedWarehouse)!.Code,
             command.RefundPolicy,
-            [.. command.Lines.Select((l, i) => new RmaLineStatus(i + 1, l with { Serial = l.Serial?.Trim().ToUpperInvariant() }, 0, []))],
+            [.. command.Lines.Select((l, i) => new RmaLineStatus(i + 1, l with { Serial = l.Serial is null ? null : ItemKeys.Normalize(l.Serial) }, 0, []))],
             [],
             now,
             now,

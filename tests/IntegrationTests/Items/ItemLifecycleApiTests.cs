@@ -90,6 +90,29 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_barcode_serial_on_an_rma_names_the_item_exactly_as_a_scan_of_its_label_does()
+    {
+        using var manager = _host.CreateClient("manager-key");
+        using var operatorClient = _host.CreateClient("operator-key");
+        var created = await manager.PostJsonAsync("/api/rmas", new
+        {
+            rmaId = "RMA-BARCODE-1",
+            orderReference = "ORD-BC-1",
+            channel = "Web",
+            customerRegion = "EU",
+            expectedWarehouse = "AMS1",
+            refundPolicy = "OnReceipt",
+            lines = new[] { new { sku = "SKU-BC", quantity = 1, reasonCode = "NOT_WANTED", serial = "lp-bc-1001" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        // A barcode keeps its case (only EPCs, hex, are upper-cased): the RMA announced the item the scanner will read.
+        Assert.Equal(ItemStatus.Expected, (await (await operatorClient.GetAsync("/api/items/lp-bc-1001")).ReadAsync<ItemSnapshot>()).Status);
+        var received = await (await operatorClient.PostJsonAsync("/api/items/lp-bc-1001/receive", new { warehouse = "AMS1", location = "DOCK-IN-01" })).ReadAsync<ItemSnapshot>();
+        Assert.Equal(("RMA-BARCODE-1", false), (received.RmaId, received.Unexpected));
+    }
+
+    [Fact]
     public async Task Codes_written_in_another_case_are_kept_as_the_site_spells_them()
     {
         using var operatorClient = _host.CreateClient("operator-key");
