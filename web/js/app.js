@@ -82,6 +82,9 @@ function renderPicker() {
       title: state.site.warehouses.find(w => w.code === code)?.name ?? code, text: code })))));
 }
 
+// Which call of route() is the latest: a page that finishes loading after a newer one was chosen is dropped.
+let routeGeneration = 0;
+
 async function route() {
   if (!state.site) return;
   let target = location.hash.replace(/^#\/?/, '');
@@ -95,13 +98,29 @@ async function route() {
   state.page?.dispose();
   state.page = null;
   const [kind, code] = target.split('/');
+  const generation = ++routeGeneration;
+  let page = null;
   try {
-    state.page = kind === 'w'
+    page = kind === 'w'
       ? await WarehousePage.open($('page'), state.live, code)
       : await RegionPage.open($('page'), state.live, state.site, code);
   } catch (error) {
-    $('page').replaceChildren(el('section', { class: 'empty' }, el('h1', { text: 'Not available' }), el('p', { class: 'muted', text: error.message })));
+    if (generation === routeGeneration) {
+      $('page').replaceChildren(el('section', { class: 'empty' }, el('h1', { text: 'Not available' }), el('p', { class: 'muted', text: error.message })));
+    }
+    return;
   }
+  if (generation !== routeGeneration) {
+    // Another page was chosen while this one loaded: drop it with its feed and timer. If the chosen one is already up,
+    // this one has just drawn over it, so it is opened again; if it is still loading, it draws itself when it is.
+    page.dispose();
+    if (state.page) {
+      state.route = null;
+      await route();
+    }
+    return;
+  }
+  state.page = page;
 }
 
 function showDrawer(content) {

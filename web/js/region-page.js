@@ -49,7 +49,7 @@ export class RegionPage {
 
   async loadExtras() {
     // The regional planner's endpoints may not be deployed: the page then works from live counts alone.
-    let list = [];
+    let list = null;
     try {
       const backlog = await getJson(`/api/regions/${encodeURIComponent(this.region.code)}/backlog`);
       if (backlog) {
@@ -57,19 +57,28 @@ export class RegionPage {
         list = backlog.transfers ?? [];
       }
     } catch { /* optional */ }
-    for (const t of list) {
-      const id = t.transferId ?? t.id;
-      if (!id || this.transfers.has(id)) continue;
-      const status = String(t.status ?? '');
-      if (['Closed', 'Cancelled', 'Received'].includes(status)) continue;
-      this.transfers.set(id, { transferId: id, from: t.from ?? t.fromWarehouse, to: t.to ?? t.toWarehouse, status, itemCount: t.itemCount || t.quantity || 0, eta: t.eta ?? null });
+    if (list) {
+      // The hub knows every transfer of the region: one it no longer lists as running has ended, even if the live
+      // "ended" delta was missed (a reconnect, a gap), so it leaves the map.
+      const running = new Set();
+      for (const t of list) {
+        const id = t.transferId ?? t.id;
+        const status = String(t.status ?? '');
+        if (!id || ['Closed', 'Cancelled', 'Received'].includes(status)) continue;
+        running.add(id);
+        if (!this.transfers.has(id)) {
+          this.transfers.set(id, { transferId: id, from: t.from ?? t.fromWarehouse, to: t.to ?? t.toWarehouse, status, itemCount: t.itemCount || t.quantity || 0, eta: t.eta ?? null });
+        }
+      }
+      for (const id of [...this.transfers.keys()]) if (!running.has(id)) this.transfers.delete(id);
     }
     this.render();
   }
 
   applySnapshot(s) {
     for (const w of s.warehouses) this.summaries.set(w.code, w);
-    for (const t of s.transfers) this.transfers.set(t.transferId, t);
+    // A snapshot is the feed's whole view: what it no longer holds has ended.
+    this.transfers = new Map(s.transfers.map(t => [t.transferId, t]));
     this.note.textContent = '';
     this.render();
   }
