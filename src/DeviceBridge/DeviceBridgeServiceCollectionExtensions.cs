@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tracking.DeviceBridge.Agv;
 using Tracking.DeviceBridge.DeadLetters;
@@ -54,6 +55,7 @@ public static class DeviceBridgeServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<MqttBridgeClient>());
         services.AddHostedService<DeviceMessageProcessor>();
         services.AddHostedService<DeviceWatchdog>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IAgvOrderSender, VdaOrderPublisher>();
 
         if (configuration.GetValue("Tracking:Simulator:Enabled", false))
