@@ -82,8 +82,10 @@ function renderPicker() {
       title: state.site.warehouses.find(w => w.code === code)?.name ?? code, text: code })))));
 }
 
-// Which call of route() is the latest: a page that finishes loading after a newer one was chosen is dropped.
+// Which call of route() is the latest (a page that finishes loading after a newer one was chosen is dropped), and the
+// latest one that has drawn its page or its error.
 let routeGeneration = 0;
+let settledGeneration = 0;
 
 async function route() {
   if (!state.site) return;
@@ -107,20 +109,22 @@ async function route() {
   } catch (error) {
     if (generation === routeGeneration) {
       $('page').replaceChildren(el('section', { class: 'empty' }, el('h1', { text: 'Not available' }), el('p', { class: 'muted', text: error.message })));
+      settledGeneration = generation;
     }
     return;
   }
   if (generation !== routeGeneration) {
-    // Another page was chosen while this one loaded: drop it with its feed and timer. If the chosen one is already up,
-    // this one has just drawn over it, so it is opened again; if it is still loading, it draws itself when it is.
+    // Another page was chosen while this one loaded: drop it with its feed and timer. If the chosen one has already
+    // drawn itself, this one has just drawn over it, so it is opened again; if it is still loading, it draws when it is.
     page.dispose();
-    if (state.page) {
+    if (settledGeneration === routeGeneration) {
       state.route = null;
       await route();
     }
     return;
   }
   state.page = page;
+  settledGeneration = generation;
 }
 
 function showDrawer(content) {
