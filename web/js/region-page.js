@@ -2,6 +2,9 @@ import { getJson } from './api.js';
 import { clock, el, words } from './format.js';
 
 // Backlog stages (item statuses waiting for work) in the order the work flows.
+// How long a transfer the hub no longer lists as open may stay on the map (a missed "ended" delta), in ms.
+const ENDED_AFTER_MS = 30_000;
+
 const STAGES = [
   ['Received', 'receiving'], ['AwaitingInspection', 'inspection'], ['Graded', 'disposition'], ['Dispositioned', 'move'],
   ['InRepair', 'repair'], ['AwaitingVendor', 'vendor'], ['AwaitingLiquidation', 'liquidation'], ['AwaitingRecycling', 'recycle'],
@@ -29,6 +32,7 @@ export class RegionPage {
     this.site = site;
     this.summaries = new Map(region.warehouses.map(c => [c, { code: c, byStatus: {}, openAlerts: 0 }]));
     this.transfers = new Map();
+    this.seen = new Map();
     this.backlog = null;
     this.cards = el('div', { class: 'wh-cards' });
     this.network = el('div', { class: 'network' });
@@ -58,19 +62,27 @@ export class RegionPage {
       }
     } catch { /* optional */ }
     if (list) {
-      // The hub knows every transfer of the region: one it no longer lists as running has ended, even if the live
-      // "ended" delta was missed (a reconnect, a gap), so it leaves the map.
-      const running = new Set();
+      const open = new Set();
       for (const t of list) {
         const id = t.transferId ?? t.id;
         const status = String(t.status ?? '');
         if (!id || ['Closed', 'Cancelled', 'Received'].includes(status)) continue;
-        running.add(id);
+        open.add(id);
         if (!this.transfers.has(id)) {
           this.transfers.set(id, { transferId: id, from: t.from ?? t.fromWarehouse, to: t.to ?? t.toWarehouse, status, itemCount: t.itemCount || t.quantity || 0, eta: t.eta ?? null });
+          this.seen.set(id, Date.now());
         }
       }
-      for (const id of [...this.transfers.keys()]) if (!running.has(id)) this.transfers.delete(id);
+      // The hub lists every open transfer of the region. One the map has shown for a while that the hub no longer lists
+      // has ended although its live "ended" delta was missed (a reconnect, a gap): it leaves the map. (Not one just
+      // heard of: the live event can reach the map a moment before the hub hears of the transfer.)
+      const now = Date.now();
+      for (const id of [...this.transfers.keys()]) {
+        if (!open.has(id) && now - (this.seen.get(id) ?? 0) > ENDED_AFTER_MS) {
+          this.transfers.delete(id);
+          this.seen.delete(id);
+        }
+      }
     }
     this.render();
   }
@@ -79,13 +91,17 @@ export class RegionPage {
     for (const w of s.warehouses) this.summaries.set(w.code, w);
     // A snapshot is the feed's whole view: what it no longer holds has ended.
     this.transfers = new Map(s.transfers.map(t => [t.transferId, t]));
+    for (const t of s.transfers) this.seen.set(t.transferId, Date.now());
     this.note.textContent = '';
     this.render();
   }
 
   applyDelta(d) {
     for (const w of d.warehouses) this.summaries.set(w.code, w);
-    for (const t of d.transfers) this.transfers.set(t.transferId, t);
+    for (const t of d.transfers) {
+      this.transfers.set(t.transferId, t);
+      this.seen.set(t.transferId, Date.now());
+    }
     for (const id of d.transfersEnded) this.transfers.delete(id);
     this.render();
   }
