@@ -247,6 +247,35 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_step_whose_write_fails_leaves_the_transfer_as_storage_has_it()
+    {
+        var transfer = Grains.GetGrain<ITransferGrain>("TR-WRITE-FAILS-1");
+        await transfer.CreateAsync(new CreateTransfer("AMS1", "BER1", BacklogStage.Restock, 3, Operator));
+
+        // The database refuses this transfer's next write (as a full disk or a lost connection would).
+        await fixture.Database.ExecuteAsync("""
+            CREATE FUNCTION refuse_transfer_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.grain_id LIKE '%TR-WRITE-FAILS-1%' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_transfer_write BEFORE UPDATE ON grain_state FOR EACH ROW EXECUTE FUNCTION refuse_transfer_write();
+            """);
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => transfer.ApproveAsync(Operator));
+        }
+        finally
+        {
+            await fixture.Database.ExecuteAsync("DROP TRIGGER refuse_transfer_write ON grain_state; DROP FUNCTION refuse_transfer_write();");
+        }
+
+        // Not stored, so not approved: the grain does not keep the change it could not write.
+        Assert.Equal(TransferStatus.Planned, (await transfer.GetAsync())!.Status);
+        Assert.Equal(TransferStatus.Approved, (await transfer.ApproveAsync(Operator)).Status);
+    }
+
+    [Fact]
     public async Task Epcs_scanned_in_lower_case_stage_and_receive_the_items_they_name()
     {
         const string epc = "3074257BF7194E40000A0001";
