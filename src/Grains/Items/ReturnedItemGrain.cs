@@ -525,7 +525,7 @@ public sealed partial class ReturnedItemGrain(
         var snapshot = next with { Version = version, UpdatedAt = now };
         // Time-ordered ids (UUID version 7): the journal's unique index on them then grows at its end instead of at a
         // random page per event (docs/decisions/0021).
-        var evt = new ItemEvent(Guid.CreateVersion7(now), ItemId, version, now, type, actor, snapshot.Warehouse, snapshot.Location, before ?? previous?.Status, snapshot.Status, details);
+        var evt = new ItemEvent(Guid.CreateVersion7(now), ItemId, version, now, type, actor, snapshot.Warehouse, snapshot.Location, before ?? previous?.Status, snapshot.Status, JsonbText.Safe(details));
         state.State = previousState with
         {
             Item = snapshot,

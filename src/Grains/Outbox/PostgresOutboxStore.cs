@@ -32,7 +32,7 @@ public sealed class PostgresOutboxStore(LifecycleDataSource source) : IOutboxSto
         await using var cmd = source.DataSource.CreateCommand(Insert);
         cmd.Parameters.AddWithValue("key", message.IdempotencyKey);
         cmd.Parameters.AddWithValue("topic", message.Topic);
-        cmd.Parameters.AddWithValue("payload", message.PayloadJson);
+        cmd.Parameters.AddWithValue("payload", JsonbText.Safe(message.PayloadJson)!);
         cmd.Parameters.AddWithValue("created_at", message.CreatedAt.ToUniversalTime());
         return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
     }

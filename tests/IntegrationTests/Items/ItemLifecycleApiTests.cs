@@ -113,6 +113,22 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_note_with_a_nul_character_is_stored_with_a_replacement_character_and_breaks_nothing()
+    {
+        using var operatorClient = _host.CreateClient("operator-key");
+        (await operatorClient.PostJsonAsync("/api/items/LP-NUL-1/receive", new { warehouse = "AMS1", location = "DOCK-IN-01" })).EnsureSuccessStatusCode();
+
+        // PostgreSQL's jsonb refuses \u0000; before, the refused row failed its whole batched write (and other grains' with it).
+        var held = await operatorClient.PostJsonAsync("/api/items/LP-NUL-1/hold", new { reason = "wet\0box \uD800" });
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+
+        var history = await (await operatorClient.GetAsync("/api/items/LP-NUL-1/history")).ReadAsync<List<ItemEvent>>();
+        Assert.Equal(["UnexpectedReceived", "Held"], history.Select(e => e.Type));
+        Assert.Contains("wet\uFFFDbox \uFFFD", JsonNode.Parse(history[1].DetailsJson!)!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        (await operatorClient.PostAsync("/api/items/LP-NUL-1/release", null)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task Codes_written_in_another_case_are_kept_as_the_site_spells_them()
     {
         using var operatorClient = _host.CreateClient("operator-key");
