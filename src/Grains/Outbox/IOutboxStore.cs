@@ -12,4 +12,10 @@ public interface IOutboxStore
     Task MarkDeliveredAsync(long id, CancellationToken cancellationToken = default);
 
     Task MarkFailedAsync(long id, string error, DateTimeOffset nextAttemptAt, bool giveUp, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts a claimed message back until <paramref name="nextAttemptAt"/> without counting the claim as a delivery attempt
+    /// (nothing was sent: its topic has no URL yet), so it still has all its attempts once one is configured.
+    /// </summary>
+    Task DeferAsync(long id, string reason, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken = default);
 }

@@ -73,6 +73,21 @@ public sealed class MemoryOutboxStore(TimeProvider time) : IOutboxStore
         return Task.CompletedTask;
     }
 
+    public Task DeferAsync(long id, string reason, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_byId.TryGetValue(id, out var e))
+            {
+                e.NextAttemptAt = nextAttemptAt;
+                e.LastError = reason;
+                e.Attempts = Math.Max(0, e.Attempts - 1);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     private sealed class Entry(long id, OutboxMessage message)
     {
         public long Id { get; } = id;

@@ -99,7 +99,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
                 LogNoUrlAgain(message.Topic, message.IdempotencyKey);
             }
 
-            await _store.MarkFailedAsync(pending.Id, $"no webhook URL for topic {message.Topic}", _time.GetUtcNow() + _options.MaxBackoff, false, cancellationToken);
+            await _store.DeferAsync(pending.Id, $"no webhook URL for topic {message.Topic}", _time.GetUtcNow() + _options.MaxBackoff, cancellationToken);
             return;
         }
 

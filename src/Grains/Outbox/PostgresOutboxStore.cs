@@ -75,4 +75,14 @@ public sealed class PostgresOutboxStore(LifecycleDataSource source) : IOutboxSto
         cmd.Parameters.AddWithValue("give_up", giveUp);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    public async Task DeferAsync(long id, string reason, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = source.DataSource.CreateCommand(
+            "UPDATE outbox SET last_error = @reason, next_attempt_at = @next, attempts = GREATEST(attempts - 1, 0) WHERE id = @id");
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("reason", reason);
+        cmd.Parameters.AddWithValue("next", nextAttemptAt.ToUniversalTime());
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -45,6 +45,13 @@ public sealed class OutboxDispatcherTests
         Assert.Contains(warnings, m => m.Contains("topic rma-closed; message closed-1", StringComparison.Ordinal));
         Assert.All(entries.Where(e => e.Level != LogLevel.Warning), e => Assert.Equal(LogLevel.Debug, e.Level));
         Assert.Equal(2, entries.Count(e => e.Message.Contains("refund-1", StringComparison.Ordinal)));
+
+        // Looked at twice but never sent: once a URL is configured, each still has every delivery attempt (the claim
+        // below counts as the first).
+        time.Offset = TimeSpan.FromMinutes(30);
+        var claimed = await store.ClaimDueAsync(10, TimeSpan.FromSeconds(30));
+        Assert.Equal(4, claimed.Count);
+        Assert.All(claimed, m => Assert.Equal(1, m.Attempts));
     }
 
     private static List<(LogLevel Level, string Message, Exception? Exception)> NoUrlEntries(RecordingLogger log) =>
