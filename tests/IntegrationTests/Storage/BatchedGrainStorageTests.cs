@@ -23,6 +23,24 @@ public sealed class BatchedGrainStorageTests(PostgresHostFixture fixture) : Grai
     }
 
     [Fact]
+    public async Task A_state_at_the_highest_version_goes_on_at_version_1()
+    {
+        var id = NewId();
+        var state = await ReadAsync(id);
+        state.State = new CounterState { Total = 1 };
+        await Storage.WriteStateAsync(StateName, id, state);
+        await fixture.Database.ExecuteAsync($"UPDATE grain_state SET version = 2147483647 WHERE grain_id = '{id}' AND state_name = '{StateName}'");
+
+        // A busy grain that lives for years (a dispatcher) gets there: the integer column would refuse version + 1.
+        var old = await ReadAsync(id);
+        old.State = new CounterState { Total = 2 };
+        await Storage.WriteStateAsync(StateName, id, old);
+
+        Assert.Equal(1, await fixture.Database.ScalarAsync<int>($"SELECT version FROM grain_state WHERE grain_id = '{id}' AND state_name = '{StateName}'"));
+        Assert.Equal(2, (await ReadAsync(id)).State!.Total);
+    }
+
+    [Fact]
     public async Task Writes_that_gather_while_a_statement_runs_share_the_next_one_and_a_stale_writer_fails_alone()
     {
         var stale = await WrittenAsync(NewId(), 1);

@@ -31,7 +31,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
             SELECT * FROM unnest(@grain_id::text[], @state_name::text[], @payload::bytea[], @expected::int[], @ord::int[])
                 AS i(grain_id, state_name, payload, expected, ord)
         ), updated AS (
-            UPDATE grain_state g SET payload = i.payload, version = g.version + 1, modified_at = now()
+            UPDATE grain_state g SET payload = i.payload, version = CASE WHEN g.version = 2147483647 THEN 1 ELSE g.version + 1 END, modified_at = now()
               FROM input i
              WHERE i.expected IS NOT NULL AND g.service_id = @service_id AND g.grain_id = i.grain_id
                AND g.state_name = i.state_name AND g.version = i.expected
