@@ -25,7 +25,8 @@ public static class LiveServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
     {
-        app.MapHub<LiveHub>(LiveHub.Path).RequireAuthorization(Policies.View);
+        // A connection opened with a JWT ends when the token does, instead of watching (and joining maps) for good.
+        app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(Policies.View);
         app.MapSiteEndpoints();
         return app;
     }

@@ -15,7 +15,8 @@ public enum AlertChange
 /// <summary>
 /// The open alerts of one warehouse as a pure value: raising an id that is already open keeps one alert (its first
 /// <see cref="Alert.RaisedAt"/>), clearing an unknown id changes nothing. Bounded, so a flood of distinct causes
-/// (e.g. one unexpected tag after another) cannot grow the grain without limit: the oldest alert is dropped first.
+/// (e.g. one unexpected tag after another) cannot grow the grain without limit: the oldest alert of the lowest severity
+/// open is dropped first, so a flood of warnings never pushes out a critical alert.
 /// </summary>
 public sealed record OpenAlerts(ImmutableList<Alert> Alerts)
 {
@@ -39,7 +40,9 @@ public sealed record OpenAlerts(ImmutableList<Alert> Alerts)
         var list = Alerts.Add(alert);
         while (list.Count > MaxOpen)
         {
-            list = list.RemoveAt(0);
+            // The list is in raising order: the first alert of the lowest severity present is the oldest of it.
+            var lowest = list.Min(a => a.Severity);
+            list = list.RemoveAt(list.FindIndex(a => a.Severity == lowest));
         }
 
         return (new OpenAlerts(list), AlertChange.Raised, alert);

@@ -128,7 +128,9 @@ public static partial class TrackingApp
     private static string? EnsureSomeKey(ConfigurationManager configuration)
     {
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        if (!string.IsNullOrEmpty(auth.DevelopmentKey) || auth.ApiKeys.Count > 0 || !auth.GenerateDevelopmentKey)
+        // A site that signs its users in with JWT has a way in already: no admin key is made (and printed) beside it.
+        var jwt = !string.IsNullOrEmpty(auth.Jwt.Authority) || !string.IsNullOrEmpty(auth.Jwt.SigningKey);
+        if (!string.IsNullOrEmpty(auth.DevelopmentKey) || auth.ApiKeys.Count > 0 || !auth.GenerateDevelopmentKey || jwt)
         {
             return null;
         }

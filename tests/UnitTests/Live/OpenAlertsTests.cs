@@ -58,4 +58,20 @@ public sealed class OpenAlertsTests
         Assert.Equal(OpenAlerts.MaxOpen, alerts.Alerts.Count);
         Assert.Equal("silent-reader:R10", alerts.Alerts[0].AlertId);
     }
+
+    [Fact]
+    public void A_flood_of_warnings_never_pushes_out_a_critical_alert()
+    {
+        var critical = Silent("CRIT", T0) with { AlertId = "transfer-discrepancy:TR-1", Severity = AlertSeverity.Critical };
+        var alerts = OpenAlerts.Empty.Raise(critical).Next;
+        for (var i = 0; i < OpenAlerts.MaxOpen + 10; i++)
+        {
+            alerts = alerts.Raise(Silent($"R{i}", T0.AddSeconds(i + 1))).Next;
+        }
+
+        Assert.Equal(OpenAlerts.MaxOpen, alerts.Alerts.Count);
+        Assert.Contains(alerts.Alerts, a => a.AlertId == "transfer-discrepancy:TR-1");
+        Assert.DoesNotContain(alerts.Alerts, a => a.AlertId == "silent-reader:R10");
+        Assert.Contains(alerts.Alerts, a => a.AlertId == "silent-reader:R11");
+    }
 }
