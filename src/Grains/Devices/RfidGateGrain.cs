@@ -39,7 +39,9 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     private long _arrivals;
     private long _zoneChanges;
     private long _departures;
-    private bool _silentAlertRaised;
+    // Whether this reader's silent-reader alert is open: unknown (null) until this activation raised or cleared it, since
+    // a previous activation may have left one open (a restart while the reader was silent).
+    private bool? _silentAlertRaised;
 
     private string? _key;
 
@@ -83,10 +85,9 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
             await this.PublishLiveAsync(new GateActivity(_warehouse.Code, now, ReaderId, strongest.Antenna, (int)Math.Min(reads, int.MaxValue), null), logger);
         }
 
-        if (_silentAlertRaised)
+        if (_silentAlertRaised != false && await ClearSilentAlertAsync())
         {
             _silentAlertRaised = false;
-            await ClearSilentAlertAsync();
         }
 
         return ticket;
@@ -121,7 +122,7 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
 
     public async Task CheckHealthAsync()
     {
-        if (!IsSilent(DateTimeOffset.UtcNow) || _silentAlertRaised)
+        if (!IsSilent(DateTimeOffset.UtcNow) || _silentAlertRaised == true)
         {
             return;
         }
@@ -136,7 +137,7 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _silentAlertRaised = false;
+            _silentAlertRaised = null;
             LogAlertFailed(logger, ex, ReaderId);
         }
     }
@@ -145,15 +146,18 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
 
     private bool IsSilent(DateTimeOffset now) => now - (_lastSeen ?? _watchingSince) > TimeSpan.FromSeconds(options.Value.SilentAfterSeconds);
 
-    private async Task ClearSilentAlertAsync()
+    /// <summary>Clears the alert (idempotent); false when that failed, so the next batch tries again.</summary>
+    private async Task<bool> ClearSilentAlertAsync()
     {
         try
         {
             await GrainFactory.Reference<IAlertsGrain>(_warehouse.Code).ClearAsync(SilentAlertId);
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogAlertFailed(logger, ex, ReaderId);
+            return false;
         }
     }
 
