@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.Routing;
 using Orleans;
 using Tracking.Api.Auth;
 using Tracking.Grains.Interfaces.Common;
+using Tracking.Grains.Interfaces.Live;
 using Tracking.Grains.Interfaces.Warehouses;
 using Tracking.Grains.Warehouses;
 
 namespace Tracking.Api.Warehouses;
 
-/// <summary>Warehouses: the list, inventory counts and the inspection queue.</summary>
+/// <summary>Warehouses: the list, inventory counts, the inspection queue and the open alerts.</summary>
 public static class WarehouseEndpoints
 {
     public static IEndpointRouteBuilder MapWarehouseEndpoints(this IEndpointRouteBuilder app)
@@ -23,6 +24,10 @@ public static class WarehouseEndpoints
             .WithSummary("Items per status, grade and disposition, and per location (staged aggregation: current within a second)");
         group.MapGet("/{code}/inspection-queue", QueueAsync)
             .WithSummary("Items waiting for inspection: highest priority first, then oldest; with due time and overdue flag");
+        group.MapGet("/{code}/alerts", AlertsAsync)
+            .WithSummary("The warehouse's open alerts, most severe first, then newest");
+        group.MapPost("/{code}/alerts/{alertId}/clear", ClearAlertAsync).RequireAuthorization(Policies.Operate)
+            .WithSummary("Clear an alert once its cause is dealt with (e.g. an unexpected tag reviewed, a failed transport redone)");
         return app;
     }
 
@@ -31,6 +36,22 @@ public static class WarehouseEndpoints
 
     private static async Task<Ok<IReadOnlyList<InspectionQueueEntry>>> QueueAsync(string code, SiteCatalog site, IGrainFactory grains) =>
         TypedResults.Ok(await grains.Reference<IWarehouseGrain>(Known(site, code)).GetInspectionQueueAsync());
+
+    private static async Task<Ok<List<Alert>>> AlertsAsync(string code, SiteCatalog site, IGrainFactory grains) =>
+        TypedResults.Ok((await grains.Reference<IAlertsGrain>(Known(site, code)).GetOpenAsync())
+            .OrderByDescending(a => a.Severity).ThenByDescending(a => a.RaisedAt).ToList());
+
+    private static async Task<NoContent> ClearAlertAsync(string code, string alertId, SiteCatalog site, IGrainFactory grains)
+    {
+        var alerts = grains.Reference<IAlertsGrain>(Known(site, code));
+        if (!(await alerts.GetOpenAsync()).Any(a => a.AlertId == alertId))
+        {
+            throw DomainException.NotFound("alert-not-open", $"Warehouse {code} has no open alert '{alertId}'.");
+        }
+
+        await alerts.ClearAsync(alertId);
+        return TypedResults.NoContent();
+    }
 
     private static string Known(SiteCatalog site, string code) =>
         site.FindWarehouse(code)?.Code ?? throw DomainException.NotFound("warehouse-not-found", $"Warehouse '{code}' does not exist.");

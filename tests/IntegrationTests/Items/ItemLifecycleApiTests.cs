@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Live;
 using Tracking.Grains.Interfaces.Rmas;
 using Tracking.Grains.Interfaces.Warehouses;
 using Tracking.IntegrationTests.Infrastructure;
@@ -126,6 +127,25 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
         Assert.Equal(["UnexpectedReceived", "Held"], history.Select(e => e.Type));
         Assert.Contains("wet\uFFFDbox \uFFFD", JsonNode.Parse(history[1].DetailsJson!)!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         (await operatorClient.PostAsync("/api/items/LP-NUL-1/release", null)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task An_unexpected_item_alert_is_listed_and_cleared_by_an_operator_once_reviewed()
+    {
+        using var operatorClient = _host.CreateClient("operator-key");
+        using var viewer = _host.CreateClient("viewer-key");
+        (await operatorClient.PostJsonAsync("/api/items/LP-ALERT-1/receive", new { warehouse = "BER1", location = "DOCK-IN-01" })).EnsureSuccessStatusCode();
+        const string alertId = "unexpected-tag:LP-ALERT-1";
+
+        var open = await (await viewer.GetAsync("/api/warehouses/ber1/alerts")).ReadAsync<List<Alert>>();
+        Assert.Contains(open, a => a.AlertId == alertId && a.Kind == AlertKind.UnexpectedTag);
+
+        var path = $"/api/warehouses/BER1/alerts/{Uri.EscapeDataString(alertId)}/clear";
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(path, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await operatorClient.PostAsync(path, null)).StatusCode);
+        Assert.DoesNotContain(await (await viewer.GetAsync("/api/warehouses/BER1/alerts")).ReadAsync<List<Alert>>(), a => a.AlertId == alertId);
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.PostAsync(path, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/api/warehouses/NOPE/alerts")).StatusCode);
     }
 
     [Fact]
