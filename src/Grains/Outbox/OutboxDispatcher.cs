@@ -50,13 +50,17 @@ public sealed partial class OutboxDispatcher : BackgroundService
         base.Dispose();
     }
 
+    private const int ClaimSize = 5;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var claimed = await _store.ClaimDueAsync(50, _options.RequestTimeout * 3, stoppingToken);
+                // Sent one after another, each allowed RequestTimeout: the lease must outlast the whole claim, or another
+                // silo takes the last ones while they still wait here and both send them.
+                var claimed = await _store.ClaimDueAsync(ClaimSize, _options.RequestTimeout * (ClaimSize + 2), stoppingToken);
                 foreach (var message in claimed)
                 {
                     await DeliverAsync(message, stoppingToken);
