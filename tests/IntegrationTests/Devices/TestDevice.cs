@@ -70,7 +70,14 @@ internal sealed class TestDevice : IAsyncDisposable
     {
         if (_client.IsConnected)
         {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptions());
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptions());
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                // The broker closed the connection first (another client took its session over): nothing left to close.
+            }
         }
 
         _client.Dispose();
