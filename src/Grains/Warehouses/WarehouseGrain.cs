@@ -25,6 +25,9 @@ public sealed partial class WarehouseGrain(
     private const string SlaReminder = "inspection-sla";
     private readonly Dictionary<string, LocationSummary> _locations = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _overdueAlerted = new(StringComparer.Ordinal);
+
+    // Whether this activation has taken over the SLA alerts that earlier ones raised (they stay open across restarts).
+    private bool _overdueAlertsLoaded;
     private WarehouseDefinition _definition = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -119,6 +122,21 @@ public sealed partial class WarehouseGrain(
 
         var overdue = queue.Where(e => e.Overdue).ToList();
         var alerts = GrainFactory.Reference<IAlertsGrain>(_definition.Code);
+        if (!_overdueAlertsLoaded)
+        {
+            // Raised by an earlier activation: cleared below like this one's once their items are no longer overdue.
+            try
+            {
+                _overdueAlerted.UnionWith((await alerts.GetOpenAsync()).Where(a => a.Kind == AlertKind.SlaOverdue && a.SubjectId is not null).Select(a => a.SubjectId!));
+                _overdueAlertsLoaded = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogQueueFailed(ex, _definition.Code);
+                return;
+            }
+        }
+
         foreach (var entry in overdue.Where(e => !_overdueAlerted.Contains(e.ItemId)))
         {
             try

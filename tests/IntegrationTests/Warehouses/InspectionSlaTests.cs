@@ -63,6 +63,19 @@ public sealed class InspectionSlaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_sla_alert_raised_before_a_restart_is_cleared_once_its_item_is_no_longer_waiting()
+    {
+        var alerts = _host.Grains.GetGrain<IAlertsGrain>("AMS1");
+
+        // Left open by a warehouse activation that ended (a restart) after the item was graded: nobody waits for it now.
+        await alerts.RaiseAsync(new Alert("sla-overdue:LP-SLA-GONE", "AMS1", AlertKind.SlaOverdue, AlertSeverity.Warning,
+            "Item LP-SLA-GONE has waited for inspection.", "LP-SLA-GONE", DateTimeOffset.UtcNow));
+        await _host.Grains.GetGrain<IWarehouseGrain>("AMS1").GetInventoryAsync();
+
+        Assert.DoesNotContain(await Eventually(alerts.GetOpenAsync, a => a.All(x => x.AlertId != "sla-overdue:LP-SLA-GONE")), x => x.AlertId == "sla-overdue:LP-SLA-GONE");
+    }
+
+    [Fact]
     public async Task An_unknown_tag_at_a_dock_is_kept_as_an_unexpected_item_and_alerted()
     {
         var item = _host.Grains.GetGrain<IReturnedItemGrain>("E2801160600002040A4E1B3C");
