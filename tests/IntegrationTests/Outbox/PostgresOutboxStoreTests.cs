@@ -13,10 +13,7 @@ public sealed class PostgresOutboxStoreTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        var settings = LifecycleHostFixture.Settings(_database.ConnectionString);
-        // The silo's own dispatcher must not claim the test's messages first: it looks once at start, then in an hour.
-        settings["Tracking:Webhooks:PollInterval"] = "01:00:00";
-        _host = await TrackingHost.StartAsync(settings);
+        _host = await TrackingHost.StartAsync(LifecycleHostFixture.Settings(_database.ConnectionString));
     }
 
     public async Task DisposeAsync()
@@ -32,12 +29,29 @@ public sealed class PostgresOutboxStoreTests : IAsyncLifetime
         Assert.IsType<PostgresOutboxStore>(store);
         Assert.True(await store.EnqueueAsync(new OutboxMessage("defer-1", "test-topic-defer", """{"n":1}""", DateTimeOffset.UtcNow)));
 
-        var first = Assert.Single(await store.ClaimDueAsync(50, TimeSpan.FromMinutes(5)), m => m.Message.IdempotencyKey == "defer-1");
+        // The silo's dispatcher may look first (the topic has no URL, so it defers the message for a second without
+        // counting an attempt): whoever claims it, this claim is its first attempt.
+        var first = await ClaimAsync(store, "defer-1");
         Assert.Equal(1, first.Attempts);
         await store.DeferAsync(first.Id, "no webhook URL", DateTimeOffset.UtcNow.AddSeconds(-1));
 
-        var again = Assert.Single(await store.ClaimDueAsync(50, TimeSpan.FromMinutes(5)), m => m.Message.IdempotencyKey == "defer-1");
+        var again = await ClaimAsync(store, "defer-1");
         Assert.Equal(1, again.Attempts);
         Assert.Equal("no webhook URL", await _database.ScalarAsync<string>("SELECT last_error FROM outbox WHERE idempotency_key = 'defer-1'"));
+    }
+
+    private static async Task<PendingOutboxMessage> ClaimAsync(IOutboxStore store, string key)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            if ((await store.ClaimDueAsync(50, TimeSpan.FromMinutes(5))).FirstOrDefault(m => m.Message.IdempotencyKey == key) is { } claimed)
+            {
+                return claimed;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{key} never came due");
+            await Task.Delay(100);
+        }
     }
 }
