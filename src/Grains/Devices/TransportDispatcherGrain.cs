@@ -327,7 +327,7 @@ public sealed partial class TransportDispatcherGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored progress {Step} of task {TaskId} from AGV {AgvId}: not its current assignment")]
     private static partial void LogStaleProgress(ILogger logger, string taskId, string agvId, TransportStep step);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Transport task {TaskId}: AGV {AgvId} reported {Step}, but the report never arrived; taken from the AGV")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transport task {TaskId}: AGV {AgvId} ended it ({Step}) but its report had not arrived (lost, or still on its way); taken from the AGV")]
     private static partial void LogOutcomeRecovered(ILogger logger, string taskId, string agvId, TransportStep step);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} failed on AGV {AgvId} ({Reason}); given up: {GivenUp}")]

@@ -46,7 +46,8 @@ public sealed class AgvOrderBrokerOutageTests
             await agv.DisposeAsync();
             agv = await TestAgv.ConnectAsync(broker.Port, "acme", "AMS1-AGV-01");
             var order = await agv.WaitForOrderAsync(o => TestAgv.LoadOf(o) == itemId);
-            Assert.NotNull(TestAgv.LoadOf(order));
+            // The order that waited out the outage, not a new attempt.
+            Assert.Equal(waiting.OrderId, order["orderId"]!.GetValue<string>());
             await agv.AssertOrdersValidAsync();
         }
         finally
