@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Tracking.Grains.Devices;
 
 /// <summary>
@@ -14,15 +16,28 @@ public sealed class KeyedSequence
     /// <summary>Keys with work recorded (finished work is forgotten by <see cref="Prune"/>).</summary>
     public int Count => _tails.Count;
 
-    public Task RunAsync(string key, Func<Task> work)
+    /// <param name="key">What orders the work (a tag).</param>
+    /// <param name="work">The work, started now or once the key's earlier work has succeeded.</param>
+    /// <param name="skipped">
+    /// Called, before the returned task fails, when the work never runs because the earlier work failed: whatever the
+    /// caller did in expectation of the work (a tag put in the field) must be undone by the time anyone sees it failed.
+    /// </param>
+    public Task RunAsync(string key, Func<Task> work, Action? skipped = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(work);
         var task = _tails.TryGetValue(key, out var previous) && !previous.IsCompleted
-            ? AfterAsync(previous, work)
+            ? AfterAsync(previous, work, skipped)
             : work();
         _tails[key] = task;
         return task;
+    }
+
+    /// <summary>The key's latest work, while it is still running (false once it has ended, or when there was none).</summary>
+    public bool TryGetRunning(string key, [NotNullWhen(true)] out Task? running)
+    {
+        running = _tails.TryGetValue(key, out var tail) && !tail.IsCompleted ? tail : null;
+        return running is not null;
     }
 
     /// <summary>Forgets the keys whose work has finished, so the map holds only tags with calls in flight.</summary>
@@ -38,12 +53,21 @@ public sealed class KeyedSequence
         }
     }
 
-    private static async Task AfterAsync(Task previous, Func<Task> work)
+    private static async Task AfterAsync(Task previous, Func<Task> work, Action? skipped)
     {
-        // The earlier work was started by this sequence, in the same grain's turns.
+        try
+        {
+            // The earlier work was started by this sequence, in the same grain's turns.
 #pragma warning disable VSTHRD003
-        await previous;
+            await previous;
 #pragma warning restore VSTHRD003
+        }
+        catch when (skipped is not null)
+        {
+            skipped();
+            throw;
+        }
+
         await work();
     }
 }

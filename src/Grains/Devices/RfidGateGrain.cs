@@ -75,7 +75,7 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
         // Synchronous up to here, in this grain's turn: batches are deduplicated one at a time in arrival order.
         var changes = _dedup.Apply(batch.Reads, now);
         var ticket = Guid.NewGuid();
-        _batches[ticket] = new AcceptedBatch(ObserveAsync(changes), now);
+        _batches[ticket] = new AcceptedBatch(ObserveAsync(changes, batch.Reads), now);
 
         await PublishChangesAsync(changes);
         if (now - _lastSummary >= SummaryInterval && batch.Reads.Count > 0)
@@ -181,20 +181,39 @@ public sealed partial class RfidGateGrain(SiteCatalog catalog, IOptions<RfidGate
     /// before a zone change, also across batches: a tag's calls are chained after the earlier batches' calls for it).
     /// The returned task completes when every item has its change: the bridge acknowledges the device message to the
     /// broker only after <see cref="WhenObservedAsync"/>, so a crash before an item stored its change means a
-    /// redelivery, never a lost read.
+    /// redelivery, never a lost read. A read that changes nothing waits too, for its tag's call still in flight: it may be
+    /// the same message again (redelivered on a new connection, or a retried hand-off), and confirming it at once would
+    /// acknowledge a read whose item never gets its change if that call then fails.
     /// </summary>
-    private Task ObserveAsync(IReadOnlyList<TagChange> changes)
+    private Task ObserveAsync(IReadOnlyList<TagChange> changes, IReadOnlyList<RfidRead> reads)
     {
         // Calls that finished since the last batch are forgotten now, not at the next tick: kept for up to a second, each
         // one (its task and command) outlived a young-generation collection or two, copied by the collector for nothing.
         _tagCalls.Prune();
-        var calls = new List<Task>();
+
+        // Before this batch's own calls join the sequence: those of its changed tags wait for the earlier ones anyway.
+        HashSet<Task>? earlier = null;
+        if (_tagCalls.Count > 0)
+        {
+            foreach (var read in reads)
+            {
+                if (_tagCalls.TryGetRunning(read.Epc, out var call))
+                {
+                    (earlier ??= []).Add(call);
+                }
+            }
+        }
+
+        var calls = earlier is null ? new List<Task>(changes.Count) : [.. earlier];
         foreach (var change in changes)
         {
             if (change.Kind is TagChangeKind.Arrived or TagChangeKind.ZoneChanged)
             {
+                var epc = change.Epc;
                 var command = new ObserveItem(_warehouse.Code, change.Location!, ReaderId, change.ObservedAt);
-                calls.Add(_tagCalls.RunAsync(change.Epc, () => ObserveWithRetryAsync(change.Epc, command)));
+                // Skipped because the tag's earlier call failed: the item has neither change, so the tag leaves the field
+                // before anyone sees this one fail (a later read, or the same one delivered again, then reports it anew).
+                calls.Add(_tagCalls.RunAsync(epc, () => ObserveWithRetryAsync(epc, command), () => _dedup.Forget(epc)));
             }
         }
 

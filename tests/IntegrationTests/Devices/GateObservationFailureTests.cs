@@ -48,6 +48,27 @@ public sealed class GateObservationFailureTests : DeviceHostOnOwnDatabase
     }
 
     [Fact]
+    public async Task The_same_read_delivered_again_while_its_item_call_still_fails_is_not_confirmed_either()
+    {
+        // A redelivered copy (new broker connection) or a retried hand-off: the tag is already in the field, so the copy
+        // changes nothing, but confirming it would acknowledge a read whose item never got it.
+        var epc = TestDevice.NewEpc();
+        var gate = Host.Grains.GetGrain<IRfidGateGrain>(Gate);
+        await RefuseItemStateAsync(epc);
+
+        var first = await gate.AcceptAsync(Read(epc));
+        var copy = await gate.AcceptAsync(Read(epc));
+        await Assert.ThrowsAnyAsync<Exception>(() => gate.WhenObservedAsync(copy));
+        await Assert.ThrowsAnyAsync<Exception>(() => gate.WhenObservedAsync(first));
+        Assert.Null(await Host.Grains.GetGrain<IReturnedItemGrain>(epc).GetAsync());
+        Assert.Equal(0, (await gate.GetStatusAsync()).TagsInField);
+
+        await AcceptItemStateAsync();
+        await gate.WhenObservedAsync(await gate.AcceptAsync(Read(epc)));
+        Assert.NotNull(await Host.Grains.GetGrain<IReturnedItemGrain>(epc).GetAsync());
+    }
+
+    [Fact]
     public async Task A_read_the_bridge_gave_up_on_comes_back_from_the_broker_and_reaches_the_item_once_storage_works()
     {
         var epc = TestDevice.NewEpc();

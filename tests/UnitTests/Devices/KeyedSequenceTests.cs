@@ -131,4 +131,58 @@ public sealed class KeyedSequenceTests
 
         Assert.True(ran);
     }
+
+    [Fact]
+    public async Task Work_skipped_because_the_earlier_work_failed_is_reported_before_it_fails()
+    {
+        // The gate takes the tag out of its field here: a later read must report the change the item never got.
+        var sequence = new KeyedSequence();
+        var arrival = new TaskCompletionSource();
+        var first = sequence.RunAsync("EPC-1", () => arrival.Task);
+        var skipped = 0;
+        var second = sequence.RunAsync("EPC-1", () => Task.CompletedTask, () => skipped++);
+        var seenWhenFailed = -1;
+        var observed = second.ContinueWith(_ => seenWhenFailed = skipped, TaskScheduler.Default);
+
+        arrival.SetException(new InvalidOperationException("storage down"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second);
+        await observed;
+        Assert.Equal(1, seenWhenFailed);
+    }
+
+    [Fact]
+    public async Task Work_that_runs_is_never_reported_as_skipped()
+    {
+        var sequence = new KeyedSequence();
+        var arrival = new TaskCompletionSource();
+        var skipped = 0;
+        var first = sequence.RunAsync("EPC-1", () => arrival.Task, () => skipped++);
+        var second = sequence.RunAsync("EPC-1", () => Task.FromException(new InvalidOperationException("item refused")), () => skipped++);
+
+        arrival.SetResult();
+        await first;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second);
+        Assert.Equal(0, skipped);
+    }
+
+    [Fact]
+    public async Task A_tags_latest_work_is_named_only_while_it_runs()
+    {
+        var sequence = new KeyedSequence();
+        var arrival = new TaskCompletionSource();
+        Assert.False(sequence.TryGetRunning("EPC-1", out _));
+
+        var first = sequence.RunAsync("EPC-1", () => arrival.Task);
+        Assert.True(sequence.TryGetRunning("EPC-1", out var running));
+        Assert.Same(first, running);
+        var second = sequence.RunAsync("EPC-1", () => Task.CompletedTask);
+        Assert.True(sequence.TryGetRunning("EPC-1", out running));
+        Assert.Same(second, running);
+        Assert.False(sequence.TryGetRunning("EPC-2", out _));
+
+        arrival.SetResult();
+        await Task.WhenAll(first, second);
+        Assert.False(sequence.TryGetRunning("EPC-1", out _));
+    }
 }
