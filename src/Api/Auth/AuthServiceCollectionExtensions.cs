@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
@@ -23,7 +24,7 @@ public static class AuthServiceCollectionExtensions
             .AddPolicyScheme(Scheme, "API key or bearer token", o =>
             {
                 o.ForwardDefaultSelector = ctx =>
-                    jwtEnabled && ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    jwtEnabled && CarriesBearerToken(ctx.Request)
                         ? JwtBearerDefaults.AuthenticationScheme
                         : ApiKeyAuthenticationHandler.SchemeName;
             })
@@ -68,6 +69,19 @@ public static class AuthServiceCollectionExtensions
         services.AddAuthorization(Policies.Add);
         return services;
     }
+
+    /// <summary>
+    /// A bearer token in the Authorization header or, on the hubs, a JSON Web Token in the <c>access_token</c> query
+    /// parameter: a browser's WebSocket cannot send headers, so the SignalR client puts its token there, where API keys
+    /// go too. A JWT is told from a key by its shape (three dot-separated parts, the first a JSON object, so "eyJ");
+    /// generated keys are hex.
+    /// </summary>
+    private static bool CarriesBearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+        || (request.Path.StartsWithSegments("/hubs") && LooksLikeJwt(request.Query[ApiKeyAuthenticationHandler.QueryName].ToString()));
+
+    private static bool LooksLikeJwt(string token) =>
+        token.StartsWith("eyJ", StringComparison.Ordinal) && token.AsSpan().Count('.') == 2;
 
     /// <summary>The caller's name for the custody journal.</summary>
     public static string CallerName(this ClaimsPrincipal user)

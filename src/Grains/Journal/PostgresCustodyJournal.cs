@@ -114,13 +114,14 @@ public sealed partial class PostgresCustodyJournal : ICustodyJournal, IAsyncDisp
 
                 return;
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation || (batch.Count > 1 && PostgresFailures.IsRefusal(ex)))
             {
-                // One event collides with another at its item's sequence: settle each event on its own so the rest commit.
+                // One event collides with another at its item's sequence, or holds what the server refuses: settle each
+                // event on its own so the rest commit. (Retrying the same statement would only fail the same way.)
                 await CommitOneByOneAsync(batch);
                 return;
             }
-            catch (Exception ex) when (attempt <= _options.MaxRetries && ex is NpgsqlException or TimeoutException)
+            catch (Exception ex) when (attempt <= _options.MaxRetries && PostgresFailures.IsTransient(ex))
             {
                 LogRetry(ex, batch.Count, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1)));

@@ -109,7 +109,7 @@ public sealed partial class RegionalHubGrain(
         {
             try
             {
-                Track(Summarize(await GrainFactory.Reference<ITransferGrain>(stale.TransferId).RejectAsync(Actor.System, $"superseded by {planId}")));
+                Track(TransferSummary.Of(await GrainFactory.Reference<ITransferGrain>(stale.TransferId).RejectAsync(Actor.System, $"superseded by {planId}")));
             }
             catch (DomainException ex)
             {
@@ -135,7 +135,7 @@ public sealed partial class RegionalHubGrain(
                 TransferMetrics.TransfersAutoApproved.Add(1);
             }
 
-            Track(Summarize(snapshot));
+            Track(TransferSummary.Of(snapshot));
             created.Add(new PlannedTransfer(id, snapshot.Status, proposal, autoApproval));
         }
 
@@ -207,7 +207,7 @@ public sealed partial class RegionalHubGrain(
                 bool Here(TransferSummary t, string end) => string.Equals(end, backlog.Warehouse, StringComparison.OrdinalIgnoreCase) && t.Stage == stage.Stage;
                 var leaving = committed.Where(t => Here(t, t.From)).Sum(t => t.Quantity);
                 var coming = committed.Where(t => Here(t, t.To)).Sum(t => t.Quantity);
-                var onTheWay = arriving.Where(t => Here(t, t.To)).Sum(t => t.ItemCount);
+                var onTheWay = arriving.Where(t => Here(t, t.To)).Sum(t => t.OnTheWay);
                 var intake = Math.Min(stage.DailyCapacity, coming);
                 if (coming > stage.DailyCapacity)
                 {
@@ -270,9 +270,6 @@ public sealed partial class RegionalHubGrain(
         finished.ForEach(t => index.Remove(t.TransferId));
         return true;
     }
-
-    private static TransferSummary Summarize(TransferSnapshot t) =>
-        new(t.TransferId, t.From, t.To, t.Stage, t.Status, t.Quantity, t.Items.Count(i => i.State != TransferItemState.Unexpected), t.Eta, t.UpdatedAt, t.Version, t.PlanId);
 
     private string RegionOf(string warehouse) => site.FindWarehouse(warehouse)?.Region ?? string.Empty;
 

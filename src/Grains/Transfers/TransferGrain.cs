@@ -588,7 +588,7 @@ public sealed partial class TransferGrain(
             LogPublishFailed(logger, ex, Id);
         }
 
-        var summary = new TransferSummary(Id, transfer.From, transfer.To, transfer.Stage, transfer.Status, transfer.Quantity, itemCount, transfer.Eta, transfer.UpdatedAt, transfer.Version, transfer.PlanId);
+        var summary = TransferSummary.Of(transfer);
         foreach (var region in regions)
         {
             await GrainFactory.Reference<IRegionalHubGrain>(region).TransferChangedAsync(summary);

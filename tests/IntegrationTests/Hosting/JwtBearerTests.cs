@@ -2,8 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Tracking.Api.Live;
 using Tracking.IntegrationTests.Infrastructure;
 
 namespace Tracking.IntegrationTests.Hosting;
@@ -49,6 +53,24 @@ public sealed class JwtBearerTests : IAsyncLifetime
         using var expired = ClientWith(Token(_signingKey, "tracking-tests", "admin", DateTime.UtcNow.AddHours(-2)));
         Assert.Equal(HttpStatusCode.Unauthorized, (await expired.GetAsync("/api/system/info")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_browser_token_in_the_query_of_the_live_hub_websocket_is_accepted_and_checked()
+    {
+        // What the browser's SignalR client does: a WebSocket cannot carry headers, so the token rides in access_token.
+        await using var viewer = HubOverWebSocket(Token(_signingKey, "tracking-tests", "viewer"));
+        await viewer.StartAsync();
+        var snapshot = await viewer.InvokeAsync<JsonElement>("JoinWarehouse", "NYC1");
+        Assert.Equal("NYC1", snapshot.GetProperty("warehouse").GetString());
+
+        await using var forged = HubOverWebSocket(Token(RandomNumberGenerator.GetBytes(32), "tracking-tests", "admin"));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => forged.StartAsync());
+        Assert.Contains("401", refused.ToString(), StringComparison.Ordinal);
+    }
+
+    private HubConnection HubOverWebSocket(string token) => new HubConnectionBuilder()
+        .WithUrl(new Uri(_host.BaseAddress, $"{LiveHub.Path}?access_token={Uri.EscapeDataString(token)}"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
+        .Build();
 
     private HttpClient ClientWith(string token)
     {

@@ -98,6 +98,36 @@ public sealed class PostgresCustodyJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_the_database_refuses_fails_alone_and_at_once()
+    {
+        // A trigger stands for any refusal that is no conflict (a check, a value jsonb cannot hold): running the same
+        // statement again would fail the same way, and it must not take the other callers' events with it.
+        await _db.ExecuteAsync("""
+            CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'test fault: event refused'; END $$;
+            CREATE TRIGGER refuse_event BEFORE INSERT ON item_journal
+                FOR EACH ROW WHEN (NEW.item_id = 'ITEM-REFUSED') EXECUTE FUNCTION refuse_event();
+            """);
+        var results = await Task.WhenAll(
+            Enumerable.Range(0, 21).Select(async i =>
+            {
+                try
+                {
+                    await _journal.AppendAsync(i == 10 ? Event("ITEM-REFUSED", 1) : Event($"ITEM-FINE-{i}", 1));
+                    return "stored";
+                }
+                catch (PostgresException ex) when (ex.MessageText.Contains("test fault", StringComparison.Ordinal))
+                {
+                    return "refused";
+                }
+            }));
+
+        Assert.Equal("refused", results[10]);
+        Assert.Equal(20, results.Count(r => r == "stored"));
+        Assert.Equal(20, await _db.ScalarAsync<long>("SELECT count(*) FROM item_journal"));
+    }
+
+    [Fact]
     public async Task The_journal_table_refuses_updates_and_deletes()
     {
         await _journal.AppendAsync(Event("ITEM-LOCKED", 1));

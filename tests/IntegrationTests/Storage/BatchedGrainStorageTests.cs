@@ -88,6 +88,49 @@ public sealed class BatchedGrainStorageTests(PostgresHostFixture fixture) : Grai
     }
 
     [Fact]
+    public async Task A_write_the_database_refuses_fails_alone_and_the_writes_that_shared_its_statement_commit()
+    {
+        // A trigger stands for any refusal that is no version conflict (a check, a value the column cannot hold).
+        var refused = NewId();
+        var others = Enumerable.Range(0, 3).Select(_ => NewId()).ToArray();
+        var fault = $"refuse_{Guid.NewGuid():N}";
+        await fixture.Database.ExecuteAsync($"""
+            CREATE FUNCTION {fault}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'test fault: state refused'; END $$;
+            CREATE TRIGGER {fault} BEFORE INSERT OR UPDATE ON grain_state
+                FOR EACH ROW WHEN (NEW.grain_id = '{refused}') EXECUTE FUNCTION {fault}();
+            """);
+        try
+        {
+            Task<string?>[] writes;
+            await using (var locker = await LockGrainStateAsync())
+            {
+                // Held behind the lock, the writes gather into one statement.
+                var blocker = WriteAsync(NewId(), null, 1);
+                await WaitForLockWaitAsync();
+                writes = [WriteAsync(refused, null, 1), .. others.Select((id, i) => WriteAsync(id, null, 10 + i))];
+                await Task.Delay(200);
+                await locker.CommitAsync();
+                await blocker;
+            }
+
+            var error = await Assert.ThrowsAsync<PostgresException>(() => writes[0]);
+            Assert.Contains("test fault", error.MessageText, StringComparison.Ordinal);
+            for (var i = 0; i < others.Length; i++)
+            {
+                Assert.Equal("1", await writes[i + 1]);
+                Assert.Equal(10 + i, (await ReadAsync(others[i])).State!.Total);
+            }
+
+            Assert.False((await ReadAsync(refused)).RecordExists);
+        }
+        finally
+        {
+            await fixture.Database.ExecuteAsync($"DROP TRIGGER {fault} ON grain_state; DROP FUNCTION {fault}();");
+        }
+    }
+
+    [Fact]
     public async Task Hundreds_of_grains_writing_and_activating_at_once_keep_every_state()
     {
         var keys = Enumerable.Range(0, 300).Select(i => $"many-{Guid.NewGuid():N}-{i}").ToArray();

@@ -223,7 +223,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
                 _batchSize.Record(batch.Count, new KeyValuePair<string, object?>("op", op));
                 return;
             }
-            catch (Exception ex) when (attempt <= _options.MaxRetries && IsTransient(ex))
+            catch (Exception ex) when (attempt <= _options.MaxRetries && PostgresFailures.IsTransient(ex))
             {
                 LogRetry(ex, op, batch.Count, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(50 * Math.Pow(2, attempt - 1)));
@@ -241,23 +241,18 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, IAsyncDisposabl
         }
     }
 
-    // Deadlocks can happen when two silos briefly both hold an activation of the same grain; the statement is rolled
-    // back whole, so running it again is safe.
-    private static bool IsTransient(Exception ex) =>
-        ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }
-        || (ex is NpgsqlException { IsTransient: true })
-        || ex is TimeoutException;
-
     private async Task ExecuteWritesAsync(List<WriteRequest> batch)
     {
         try
         {
             await ExecuteWriteStatementAsync(batch);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && batch.Count > 1)
+        catch (PostgresException ex) when (batch.Count > 1 && PostgresFailures.IsRefusal(ex))
         {
-            // An event collides with another at its item's sequence, and the whole statement was rolled back: each write
-            // goes on its own so that only the colliding one fails.
+            // An event collides with another at its item's sequence, or one row holds what the server refuses (a
+            // constraint, a trigger), and the whole statement was rolled back: each write goes on its own so that only
+            // the one at fault fails. (Deadlocks, which happen when two silos briefly both hold an activation of the
+            // same grain, are transient: the statement runs again as it is.)
             foreach (var request in batch)
             {
                 await RunWithRetriesAsync([request], "write", ExecuteWriteStatementAsync);
