@@ -68,6 +68,24 @@ public sealed class JwtBearerTests : IAsyncLifetime
         Assert.Contains("401", refused.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_live_hub_connection_closes_when_its_token_expires()
+    {
+        // A signed-out or demoted user must not keep watching: the hub holds the connection only as long as the token.
+        await using var connection = HubOverWebSocket(Token(_signingKey, "tracking-tests", "viewer", lifetime: TimeSpan.FromSeconds(3)));
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await connection.StartAsync();
+        await connection.InvokeAsync<JsonElement>("JoinWarehouse", "NYC1");
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HubConnectionState.Disconnected, connection.State);
+    }
+
     private HubConnection HubOverWebSocket(string token) => new HubConnectionBuilder()
         .WithUrl(new Uri(_host.BaseAddress, $"{LiveHub.Path}?access_token={Uri.EscapeDataString(token)}"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
         .Build();
@@ -79,7 +97,7 @@ public sealed class JwtBearerTests : IAsyncLifetime
         return client;
     }
 
-    private static string Token(byte[] key, string issuer, string role, DateTime? issuedAt = null)
+    private static string Token(byte[] key, string issuer, string role, DateTime? issuedAt = null, TimeSpan? lifetime = null)
     {
         var issued = issuedAt ?? DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -88,7 +106,7 @@ public sealed class JwtBearerTests : IAsyncLifetime
             Audience = "tracking",
             IssuedAt = issued,
             NotBefore = issued,
-            Expires = issued.AddMinutes(30),
+            Expires = issued + (lifetime ?? TimeSpan.FromMinutes(30)),
             Subject = new ClaimsIdentity([new Claim("sub", "erp-integration"), new Claim("role", role)]),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
         });
