@@ -18,7 +18,9 @@ async function main() {
     if (item && e.target.closest('button')) openItem({ itemId: item });
   });
   window.addEventListener('hashchange', route);
-  if (!auth.key || !(await start())) askForKey();
+  // start() asks for a key itself when the server refuses the stored one; an unreachable server keeps it and retries.
+  if (!auth.key) askForKey();
+  else await start();
 }
 
 function askForKey(message) {
@@ -37,23 +39,37 @@ async function onSignIn(event) {
   if (await start()) $('sign-in').close();
 }
 
+let startRetry = 0;
+
 async function start() {
+  clearTimeout(startRetry);
   let info;
   try {
     info = await getJson('/api/system/info');
+    state.site = await getJson('/api/site');
   } catch (error) {
-    auth.signOut();
-    askForKey(error instanceof ApiError && error.status === 401 ? 'That key is not known.'
-      : error instanceof ApiError && error.status === 403 ? 'That key may not view the control room.' : `Cannot reach the server: ${error.message}`);
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      auth.signOut();
+      askForKey(error.status === 401 ? 'That key is not known.' : 'That key may not view the control room.');
+      return false;
+    }
+    // The server is away (a restart, a network blip): the key stays, and the page tries again by itself. A wall display
+    // reloaded during a restart must not end up asking for a key nobody is there to type.
+    const message = `Cannot reach the server (${error.message}); trying again.`;
+    setStatus('offline', 'server unreachable, retrying');
+    if ($('sign-in').open) askForKey(message);
+    startRetry = setTimeout(async () => { if (await start() && $('sign-in').open) $('sign-in').close(); }, 5000);
     return false;
   }
   showModes(info);
-  state.site = await getJson('/api/site');
   renderPicker();
   $('sign-out').hidden = false;
+  // Signed in again (the key was rejected on the way): the old connection and the page watching it go.
+  await state.live?.stop();
   state.live = new LiveConnection(auth.key, setStatus);
   await state.live.start();
   window.trackingLive = state.live; // for operators' console and the browser tests
+  state.route = null;
   route();
   return true;
 }

@@ -19,7 +19,9 @@ export class LiveConnection {
     this.connection = new signalR.HubConnectionBuilder()
       // Browsers cannot put headers on WebSockets: the key goes in the access_token query, which the server accepts.
       .withUrl(`/hubs/live?access_token=${encodeURIComponent(this.key)}`)
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * 2 ** Math.min(ctx.previousRetryCount, 5)) })
+      // A key the server no longer accepts (keys rotated at a restart) ends the reconnecting: the close handler then
+      // connects once more, finds the key rejected and asks for one, instead of showing "reconnecting" forever.
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => rejected(ctx.retryReason) ? null : Math.min(10000, 500 * 2 ** Math.min(ctx.previousRetryCount, 5)) })
       .configureLogging(signalR.LogLevel.Warning)
       .build();
     this.connection.on('warehouseDelta', d => this.channels.get(`warehouse:${d.warehouse}`)?.receive(d));
@@ -37,7 +39,7 @@ export class LiveConnection {
       this.onState('live');
       this.resyncAll();
     } catch (error) {
-      if (String(error).includes('401')) { this.onState('offline', 'key rejected'); return; }
+      if (rejected(error)) { this.onState('offline', 'key rejected'); return; }
       this.onState('offline');
       this.retry();
     }
@@ -71,6 +73,11 @@ export class LiveConnection {
     clearTimeout(this.retryTimer);
     await this.connection?.stop();
   }
+}
+
+/** The hub refused the key (negotiate or WebSocket answered 401). */
+function rejected(error) {
+  return error?.statusCode === 401 || String(error ?? '').includes('401');
 }
 
 class Channel {

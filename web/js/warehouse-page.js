@@ -55,7 +55,8 @@ export class WarehousePage {
     this.map = new FloorMap(mapBox, warehouse);
     this.renderKpis();
     this.renderAlerts();
-    this.ticker = setInterval(() => this.renderMoves(), 15000);
+    // Alert ages ("3 min ago") and move times go stale without a change: redrawn every 15 s.
+    this.ticker = setInterval(() => { this.renderAlerts(); this.renderMoves(); }, 15000);
   }
 
   dispose() {

@@ -148,4 +148,45 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         Assert.Contains("not known", await TextAsync(page, "#sign-in-error"), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("section.wh-page").CountAsync());
     }
+
+    [Fact]
+    public async Task A_reload_while_the_server_cannot_be_reached_keeps_the_key_and_the_page_comes_back_by_itself()
+    {
+        // A wall display reloaded during a silo restart: nobody is there to type the key again.
+        await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
+        var page = browser.Page;
+        await SignInAsync(page);
+        await page.RouteAsync("**/api/system/info", route => route.FulfillAsync(new RouteFulfillOptions { Status = 503 }));
+
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("#status[data-state='offline']");
+        Assert.Equal("viewer-key", await page.EvaluateAsync<string>("() => sessionStorage.getItem('tracking.key')"));
+        Assert.Equal(0, await page.Locator("#sign-in[open]").CountAsync());
+
+        await page.UnrouteAsync("**/api/system/info");
+        await page.WaitForSelectorAsync("#status[data-state='live']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await page.WaitForSelectorAsync("section.wh-page");
+    }
+
+    [Fact]
+    public async Task A_key_the_hub_stops_accepting_while_reconnecting_brings_back_the_sign_in()
+    {
+        // Keys rotated at a restart: the page must ask for a key, not show "reconnecting" forever.
+        await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
+        var page = browser.Page;
+        await SignInAsync(page);
+        await page.RouteAsync("**/hubs/live/negotiate**", route => route.FulfillAsync(new RouteFulfillOptions { Status = 401 }));
+
+        await page.EvaluateAsync("() => window.trackingLive.connection.connection.stop(new Error('test: connection dropped'))");
+
+        await page.WaitForSelectorAsync("#sign-in[open]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        Assert.Contains("rejected", await TextAsync(page, "#sign-in-error"), StringComparison.Ordinal);
+
+        // Signed in again, the page watches the new connection, not the dead one.
+        await page.UnrouteAsync("**/hubs/live/negotiate**");
+        await page.FillAsync("#key-input", "viewer-key");
+        await page.ClickAsync("#sign-in-button");
+        await page.WaitForSelectorAsync("#status[data-state='live']");
+        await page.WaitForFunctionAsync("() => window.trackingLive.connection.state === 'Connected' && [...window.trackingLive.channels.values()].some(c => c.epoch !== null)");
+    }
 }
