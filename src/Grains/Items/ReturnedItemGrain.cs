@@ -554,10 +554,12 @@ public sealed partial class ReturnedItemGrain(
         var journaled = EnsureJournaledAsync(evt);
         var projected = SyncLocationAsync(previous, snapshot);
         var warehouse = snapshot.Warehouse ?? previous?.Warehouse;
+        // On the map a finished item leaves the floor, as it leaves its location's contents (see SyncLocationAsync).
+        var onFloor = ItemLifecycle.IsTerminal(snapshot.Status) ? null : snapshot.Location;
         var published = warehouse is null
             ? Task.CompletedTask
             : this.PublishLiveAsync(
-                new ItemChanged(warehouse, now, ItemId, snapshot.Sku, evt.Before, snapshot.Status, previous?.Location, snapshot.Location, type),
+                new ItemChanged(warehouse, now, ItemId, snapshot.Sku, evt.Before, snapshot.Status, previous?.Location, onFloor, type),
                 logger);
         await Task.WhenAll(projected, published);
         await journaled;
@@ -578,14 +580,23 @@ public sealed partial class ReturnedItemGrain(
 
     /// <summary>
     /// Keeps the location grains' view of this item current. They are a projection (the item is the truth), so a failure
-    /// is logged, not thrown: the next change or activation puts it right.
+    /// is logged, not thrown: the next change or activation puts it right. A finished item (restocked into sellable stock,
+    /// gone to its vendor, sold off, recycled, scrapped) has left the returns floor: it keeps its last location for the
+    /// record but no longer takes room there, or finished items would fill a zone's capacity for good.
     /// </summary>
     private async Task SyncLocationAsync(ItemSnapshot? previous, ItemSnapshot? current)
     {
         try
         {
             var previousKey = LocationKey(previous);
-            var currentKey = LocationKey(current);
+            var currentKey = current is { Status: var status } && ItemLifecycle.IsTerminal(status) ? null : LocationKey(current);
+            if (previous is null && currentKey is null)
+            {
+                // An activation of a finished item: its last location may still list it (it finished before this rule,
+                // or the removal failed); removing is idempotent.
+                previousKey = LocationKey(current);
+            }
+
             // Two different location grains: leaving one and entering the other are independent calls.
             var removed = previousKey is not null && previousKey != currentKey
                 ? GrainFactory.Reference<ILocationGrain>(previousKey).RemoveAsync(ItemId)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Interfaces.Locations;
 using Tracking.Grains.Interfaces.Live;
 using Tracking.Grains.Interfaces.Rmas;
 using Tracking.Grains.Interfaces.Warehouses;
@@ -76,10 +77,12 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
         Assert.Equal(("manager-test", "operator-test", "inspector-test"), (history[0].Actor.Id == "system" ? "manager-test" : history[0].Actor.Id, history[1].Actor.Id, history[3].Actor.Id));
         Assert.Equal(7L, await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM item_journal WHERE item_id = '{Epc}'"));
 
+        // Finished, it has left the returns floor: RESTOCK-04 no longer holds or counts it (decision 0022).
+        Assert.DoesNotContain(Epc, (await _host.Grains.GetGrain<ILocationGrain>("AMS1/RESTOCK-04").GetContentsAsync()).Items);
         var inventory = await Eventually(
             async () => await (await viewer.GetAsync("/api/warehouses/AMS1/inventory")).ReadAsync<WarehouseInventory>(),
-            i => i.ByStatus.GetValueOrDefault(ItemStatus.Restocked) >= 1);
-        Assert.Contains(inventory.Locations, l => l.Location == "RESTOCK-04" && l.ByStatus.GetValueOrDefault(ItemStatus.Restocked) >= 1);
+            i => !i.Locations.Any(l => l.Location == "RESTOCK-04" && l.Count > 0));
+        Assert.Equal(0, inventory.ByStatus.GetValueOrDefault(ItemStatus.Restocked));
         var rma = await (await viewer.GetAsync("/api/rmas/RMA-FULL-1")).ReadAsync<RmaSnapshot>();
         Assert.Equal((RmaStatus.Received, 1), (rma.Status, rma.Lines[0].Received));
         Assert.Equal([Epc], rma.RefundsDue);

@@ -49,7 +49,7 @@ public sealed class ReturnedItemGrainTests(ReturnedItemGrainTests.MemoryHostFixt
     }
 
     [Fact]
-    public async Task An_item_goes_from_receipt_to_restocked_and_the_warehouse_counts_follow()
+    public async Task An_item_goes_from_receipt_to_restocked_and_then_no_longer_takes_room_on_the_floor()
     {
         var item = _host.Grains.GetGrain<IReturnedItemGrain>("LP-0001");
         await _host.Grains.GetGrain<IRmaGrain>("RMA-FLOW-1").CreateAsync(
@@ -75,8 +75,11 @@ public sealed class ReturnedItemGrainTests(ReturnedItemGrainTests.MemoryHostFixt
             Assert.Equal(7, e.EventId.Version);
             Assert.Equal(e.At.ToUnixTimeMilliseconds(), long.Parse(e.EventId.ToString("N")[..12], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
         });
+        // Restocked, it has left the returns floor (into sellable stock): it keeps its last location for the record, but
+        // that location no longer lists it or counts it against its capacity (decision 0022).
+        Assert.Equal(stored.Location, done.Location);
         var contents = await _host.Grains.GetGrain<ILocationGrain>($"AMS1/{stored.Location}").GetContentsAsync();
-        Assert.Contains("LP-0001", contents.Items);
+        Assert.DoesNotContain("LP-0001", contents.Items);
 
         // Each location reports on its own timer, so for up to one flush interval the warehouse may still hold the
         // inspection area's report from before the item left it (decision 0003): wait for every figure, not the first.
@@ -86,9 +89,8 @@ public sealed class ReturnedItemGrainTests(ReturnedItemGrainTests.MemoryHostFixt
         do
         {
             inventory = await warehouse.GetInventoryAsync();
-            if (inventory.ByStatus.GetValueOrDefault(ItemStatus.Restocked) == 1
-                && inventory.ByDisposition.GetValueOrDefault(Disposition.Restock) == 1
-                && inventory.Locations.Single(l => l.Location == stored.Location).Count == 1)
+            if (inventory.ByStatus.GetValueOrDefault(ItemStatus.Restocked) == 0
+                && inventory.Locations.Single(l => l.Location == stored.Location).Count == 0)
             {
                 break;
             }
@@ -97,9 +99,8 @@ public sealed class ReturnedItemGrainTests(ReturnedItemGrainTests.MemoryHostFixt
         }
         while (DateTime.UtcNow < deadline);
 
-        Assert.Equal(1, inventory.ByStatus.GetValueOrDefault(ItemStatus.Restocked));
-        Assert.Equal(1, inventory.ByDisposition.GetValueOrDefault(Disposition.Restock));
-        Assert.Equal(1, inventory.Locations.Single(l => l.Location == stored.Location).Count);
+        Assert.Equal(0, inventory.ByStatus.GetValueOrDefault(ItemStatus.Restocked));
+        Assert.Equal(0, inventory.Locations.Single(l => l.Location == stored.Location).Count);
         var rma = await _host.Grains.GetGrain<IRmaGrain>("RMA-FLOW-1").GetAsync();
         Assert.Equal(RmaStatus.PartiallyReceived, rma!.Status);
         Assert.Equal(["LP-0001"], rma.RefundsDue);
