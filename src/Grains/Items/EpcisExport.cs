@@ -19,9 +19,12 @@ public static class EpcisExport
         ArgumentNullException.ThrowIfNull(events);
         var list = new JsonArray();
         var first = true;
+        Interfaces.Items.Disposition? decided = null;
         foreach (var evt in events.Where(e => e.Type != ItemEventTypes.Expected).OrderBy(e => e.Sequence))
         {
-            list.Add(ObjectEvent(item, evt, first));
+            // Each event carries the disposition decided by then, not the item's latest (an override changes it later).
+            decided = DecidedIn(evt) ?? decided;
+            list.Add(ObjectEvent(item, evt, first, decided ?? item.Disposition));
             first = false;
         }
 
@@ -88,7 +91,28 @@ public static class EpcisExport
         _ => "non_sellable_other",
     };
 
-    private static JsonObject ObjectEvent(ItemSnapshot item, ItemEvent evt, bool first)
+    /// <summary>The disposition a (possibly overriding) disposition event decided, from its details; null for other events.</summary>
+    private static Interfaces.Items.Disposition? DecidedIn(ItemEvent evt)
+    {
+        if (evt.Type is not (ItemEventTypes.Dispositioned or ItemEventTypes.DispositionOverridden) || evt.DetailsJson is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(evt.DetailsJson)?["disposition"]?.GetValue<string>() is { } name
+                && Enum.TryParse<Interfaces.Items.Disposition>(name, ignoreCase: false, out var disposition)
+                ? disposition
+                : null;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonObject ObjectEvent(ItemSnapshot item, ItemEvent evt, bool first, Interfaces.Items.Disposition? disposition)
     {
         var result = new JsonObject
         {
@@ -101,7 +125,7 @@ public static class EpcisExport
             // The first record of the object in this warehouse system adds it; the end of its life removes it.
             ["action"] = first ? "ADD" : evt.After is ItemStatus.Scrapped or ItemStatus.Recycled ? "DELETE" : "OBSERVE",
             ["bizStep"] = BizStep(evt),
-            ["disposition"] = Disposition(evt.After, item.Disposition),
+            ["disposition"] = Disposition(evt.After, disposition),
         };
         if (evt.Warehouse is not null && evt.Location is not null)
         {

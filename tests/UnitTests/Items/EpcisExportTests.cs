@@ -83,6 +83,23 @@ public sealed class EpcisExportTests
         Assert.Equal("urn:epc:raw:96.xE2801160600002040A4E1B3C", EpcisExport.EpcUri("E2801160600002040A4E1B3C"));
     }
 
+    [Fact]
+    public void Each_disposition_event_exports_the_disposition_decided_then_not_the_items_latest()
+    {
+        const string id = "LP-OVERRIDE-1";
+        var item = Snapshot(id, ItemStatus.Dispositioned) with { Disposition = Disposition.Scrap };
+        ItemEvent[] events =
+        [
+            Event(id, 1, ItemEventTypes.Received, ItemStatus.Expected, ItemStatus.Received, "DOCK-IN-01"),
+            Event(id, 2, ItemEventTypes.Dispositioned, ItemStatus.Graded, ItemStatus.Dispositioned, "INSP-01") with { DetailsJson = """{"disposition":"Restock","rule":"default"}""" },
+            Event(id, 3, ItemEventTypes.DispositionOverridden, ItemStatus.Dispositioned, ItemStatus.Dispositioned, "INSP-01") with { DetailsJson = """{"disposition":"Scrap","override":true}""" },
+        ];
+
+        var exported = EpcisExport.Document(item, events, Start)["epcisBody"]!["eventList"]!.AsArray();
+
+        Assert.Equal(["sellable_not_accessible", "non_sellable_other"], exported.Skip(1).Select(e => e!["disposition"]!.GetValue<string>()));
+    }
+
     private static (ItemSnapshot Item, IReadOnlyList<ItemEvent> Events) Lifecycle(string id)
     {
         var item = Snapshot(id, ItemStatus.Restocked) with { Disposition = Disposition.Restock, Grade = Grade.A };
