@@ -82,6 +82,14 @@ public sealed partial class ReturnedItemGrain(
     {
         ArgumentNullException.ThrowIfNull(command);
         var place = RequirePlace(command.Warehouse, command.Location);
+        if (command.RmaId is { } named && Item?.RmaId is null && await GrainFactory.Reference<IRmaGrain>(named).GetAsync() is null)
+        {
+            // A mistyped RMA id would otherwise stamp an RMA nobody has on the item, which then can never be received
+            // against the real one (and no refund would follow).
+            metrics.Rejected("receive");
+            throw DomainException.NotFound("rma-unknown", $"RMA '{named}' does not exist (RMA ids are matched exactly, case included).");
+        }
+
         return await ReceiveAtAsync(place.Warehouse, place.Location.Code, command.Actor, command.RmaId, command.Sku, device: null);
     }
 

@@ -222,6 +222,32 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_receipt_naming_an_rma_that_does_not_exist_is_a_404_and_changes_nothing()
+    {
+        using var manager = _host.CreateClient("manager-key");
+        using var operatorClient = _host.CreateClient("operator-key");
+        (await manager.PostJsonAsync("/api/rmas", new
+        {
+            rmaId = "RMA-TYPO-1",
+            orderReference = "ORD-TYPO",
+            channel = "Web",
+            customerRegion = "EU",
+            expectedWarehouse = "AMS1",
+            refundPolicy = "OnReceipt",
+            lines = new[] { new { sku = "SKU-TYPO", quantity = 1, reasonCode = "NOT_WANTED" } },
+        })).EnsureSuccessStatusCode();
+
+        var mistyped = await operatorClient.PostJsonAsync("/api/items/LP-TYPO-1/receive", new { warehouse = "AMS1", location = "DOCK-IN-01", rmaId = "rma-typo-1", sku = "SKU-TYPO" });
+        Assert.Equal(HttpStatusCode.NotFound, mistyped.StatusCode);
+        Assert.Contains("rma-typo-1", (await mistyped.ReadAsync<ProblemDetails>()).Detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetAsync("/api/items/LP-TYPO-1")).StatusCode);
+
+        // The right id then counts the unit against its line.
+        var received = await (await operatorClient.PostJsonAsync("/api/items/LP-TYPO-1/receive", new { warehouse = "AMS1", location = "DOCK-IN-01", rmaId = "RMA-TYPO-1", sku = "SKU-TYPO" })).ReadAsync<ItemSnapshot>();
+        Assert.Equal(("RMA-TYPO-1", false), (received.RmaId, received.Unexpected));
+    }
+
+    [Fact]
     public async Task Each_call_needs_its_role()
     {
         using var viewer = _host.CreateClient("viewer-key");
