@@ -79,4 +79,5 @@ public sealed record LocationSummary(
     [property: Id(7)] IReadOnlyDictionary<Grade, int> ByGrade,
     [property: Id(8)] IReadOnlyDictionary<Disposition, int> ByDisposition,
     [property: Id(10)] long Version,
-    [property: Id(11)] DateTimeOffset AsOf = default);
+    [property: Id(11)] DateTimeOffset AsOf = default,
+    [property: Id(12)] Guid Activation = default);

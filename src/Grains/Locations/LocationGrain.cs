@@ -28,6 +28,10 @@ public sealed partial class LocationGrain(
     private LocationDefinition _definition = null!;
     private string _warehouse = "";
     private long _version;
+
+    // Names this activation in its reports: after a crash the location comes back with the version it last stored, which
+    // may be lower than what it reported before, and the warehouse must not take its reports for stale ones.
+    private readonly Guid _activation = Guid.NewGuid();
     private bool _dirty;
     private bool _legacyToClear;
     private DateTimeOffset _savedAt;
@@ -267,7 +271,8 @@ public sealed partial class LocationGrain(
         _items.ByGrade(),
         _items.ByDisposition(),
         _version,
-        DateTimeOffset.UtcNow);
+        DateTimeOffset.UtcNow,
+        _activation);
 
     /// <summary>The contents are a projection of the items, rebuilt by their next changes: a failure while the silo shuts down is expected.</summary>
     private void LogFlushProblem(Exception ex)

@@ -58,7 +58,9 @@ public sealed partial class WarehouseGrain(
     public Task ReportAsync(LocationSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        if (!_locations.TryGetValue(summary.Code, out var known) || known.Version <= summary.Version)
+        // Versions order one activation's reports; a new activation (after a crash, with the version it last stored,
+        // possibly lower than it reported) starts its own order.
+        if (!_locations.TryGetValue(summary.Code, out var known) || known.Version <= summary.Version || known.Activation != summary.Activation)
         {
             _locations[summary.Code] = summary;
         }
