@@ -117,9 +117,21 @@ public sealed partial class AgvGrain(
             throw DomainException.Conflict("agv-busy", $"AGV {AgvId} is busy with task {current.TaskId}.");
         }
 
+        var unassigned = state.State;
         state.State = state.State with { Assignment = new AgvAssignmentState(assignment.TaskId, assignment.Warehouse, assignment.Order, false, false) };
         _sends = 0;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored, so not assigned: kept in memory, every retry of the dispatcher would find it "already assigned"
+            // and return without sending the order, and the AGV would refuse all other work.
+            state.State = unassigned;
+            throw;
+        }
+
         var previous = _snapshot;
         _snapshot = _snapshot with { TaskId = assignment.TaskId, OrderId = assignment.Order.OrderId };
         await SendOrderAsync();
