@@ -3,6 +3,7 @@ using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.Grains.Interfaces.Items;
 using Tracking.Grains.Interfaces.Live;
+using Tracking.Grains.Interfaces.Regions;
 using Tracking.Grains.Interfaces.Warehouses;
 
 namespace Tracking.Api.Live;
@@ -27,10 +28,12 @@ public sealed partial class LiveBaseReader(IGrainFactory grains, TimeProvider ti
         return new WarehouseBase(readAt, await inventory, await gates, await agvs, await tasks, await alerts);
     }
 
-    public async Task<RegionBase> ReadRegionAsync(IEnumerable<WarehouseDefinition> members)
+    public async Task<RegionBase> ReadRegionAsync(string region, IEnumerable<WarehouseDefinition> members)
     {
         ArgumentNullException.ThrowIfNull(members);
         var readAt = time.GetUtcNow();
+        // The hub's index of the region's transfers: a feed that starts hears only of transfers that change from then on.
+        var transfers = TryAsync(region, "transfers", () => grains.Reference<IRegionalHubGrain>(region).GetTransfersAsync());
         var summaries = await Task.WhenAll(members.Select(async m =>
         {
             var inventory = await TryAsync(m.Code, "inventory", () => grains.Reference<IWarehouseGrain>(m.Code).GetInventoryAsync());
@@ -40,7 +43,7 @@ public sealed partial class LiveBaseReader(IGrainFactory grains, TimeProvider ti
                 : new WarehouseSummary(m.Code, inventory?.ByStatus ?? new Dictionary<ItemStatus, int>(), alerts?.Count ?? 0);
         }));
         var read = summaries.OfType<WarehouseSummary>().ToList();
-        return new RegionBase(readAt, read.Count == 0 ? null : read);
+        return new RegionBase(readAt, read.Count == 0 ? null : read, await transfers);
     }
 
     private async Task<T?> TryAsync<T>(string warehouse, string part, Func<Task<T>> read)

@@ -26,7 +26,7 @@ internal sealed class RegionFeed(RegionDefinition region, IReadOnlyList<Warehous
 
     protected override object? FlushLocked(DateTimeOffset now) => _view.Flush(now);
 
-    protected override async Task<object> ReadBaseAsync() => await Context.Reader.ReadRegionAsync(members);
+    protected override async Task<object> ReadBaseAsync() => await Context.Reader.ReadRegionAsync(region.Code, members);
 
     protected override void RebaseLocked(object fresh) => _view.Rebase((RegionBase)fresh);
 }

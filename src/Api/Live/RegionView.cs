@@ -79,6 +79,22 @@ public sealed class RegionView
                 _dirtyWarehouses.Add(summary.Code);
             }
         }
+
+        // The hub's index: transfers that began before this feed did (a page opened later would not see them, and every
+        // snapshot is the page's whole list), and transfers whose live "ended" event was missed. A newer live event wins
+        // over an older entry of the index; one the index does not know yet (it hears a moment later) stays.
+        foreach (var transfer in fresh.Transfers ?? [])
+        {
+            var status = transfer.Status.ToString();
+            var known = _transfers.GetValueOrDefault(transfer.TransferId);
+            var news = known is null
+                ? !Ended.Contains(status)
+                : transfer.UpdatedAt > known.At && (known.Status != status || known.ItemCount != transfer.ItemCount || known.Eta != transfer.Eta);
+            if (news)
+            {
+                Apply(new TransferChanged(transfer.From, transfer.UpdatedAt, transfer.TransferId, transfer.From, transfer.To, status, transfer.ItemCount, transfer.Eta));
+            }
+        }
     }
 
     public RegionDelta? Flush(DateTimeOffset now)
