@@ -1,16 +1,18 @@
 // REST calls with the signed-in key. The key lives in sessionStorage (this tab only); the tracking_key cookie
-// (SameSite=Strict) lets the browser open /dashboard, which cannot send headers.
+// (SameSite=Strict, path /dashboard, which the server accepts it for and nowhere else) lets the browser open the
+// Orleans dashboard, which cannot send headers.
 const KEY = 'tracking.key';
 
 export const auth = {
   get key() { return sessionStorage.getItem(KEY); },
   signIn(key) {
     sessionStorage.setItem(KEY, key);
-    document.cookie = `tracking_key=${encodeURIComponent(key)}; path=/; SameSite=Strict`;
+    document.cookie = `tracking_key=${encodeURIComponent(key)}; path=/dashboard; SameSite=Strict${location.protocol === 'https:' ? '; Secure' : ''}`;
   },
   signOut() {
     sessionStorage.removeItem(KEY);
-    document.cookie = 'tracking_key=; path=/; SameSite=Strict; max-age=0';
+    document.cookie = 'tracking_key=; path=/dashboard; SameSite=Strict; max-age=0';
+    document.cookie = 'tracking_key=; path=/; SameSite=Strict; max-age=0'; // set by earlier versions
   },
 };
 

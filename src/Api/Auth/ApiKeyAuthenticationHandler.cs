@@ -10,7 +10,9 @@ namespace Tracking.Api.Auth;
 
 /// <summary>
 /// Authenticates by API key: the <c>X-Api-Key</c> header; for WebSockets/SSE (which cannot set headers) the
-/// <c>access_token</c> query parameter; for the browser-only dashboard, the <c>tracking_key</c> cookie the web UI sets.
+/// <c>access_token</c> query parameter; for the browser-only Orleans dashboard (under <c>/dashboard</c> only), the
+/// <c>tracking_key</c> cookie the web UI sets. Anywhere else the cookie is ignored: a tab that was closed without signing
+/// out must not leave the API open to every other page of the browser.
 /// Keys are compared by SHA-256 hash in fixed time.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
@@ -24,12 +26,13 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string HeaderName = "X-Api-Key";
     public const string QueryName = "access_token";
     public const string CookieName = "tracking_key";
+    public const string DashboardPath = "/dashboard";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = Request.Headers[HeaderName].FirstOrDefault()
             ?? Request.Query[QueryName].FirstOrDefault()
-            ?? Request.Cookies[CookieName];
+            ?? (Request.Path.StartsWithSegments(DashboardPath) ? Request.Cookies[CookieName] : null);
         if (string.IsNullOrEmpty(key))
         {
             return Task.FromResult(AuthenticateResult.NoResult());

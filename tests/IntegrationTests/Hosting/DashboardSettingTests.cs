@@ -28,4 +28,15 @@ public sealed class DashboardSettingTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dashboard/")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/system/info")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_key_cookie_opens_the_dashboard_and_nothing_else()
+    {
+        await using var host = await TrackingHost.StartAsync();
+        using var browserLike = new HttpClient { BaseAddress = host.BaseAddress };
+        browserLike.DefaultRequestHeaders.Add("Cookie", $"tracking_key={TrackingHost.AdminKey}");
+
+        Assert.Equal(HttpStatusCode.OK, (await browserLike.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browserLike.GetAsync("/api/system/info")).StatusCode);
+    }
 }
