@@ -149,15 +149,20 @@ function showDrawer(content) {
 }
 
 async function openItem(found) {
-  let item = found;
-  if (!item.status) item = (await getJson(`/api/items/${encodeURIComponent(found.itemId)}`)) ?? found;
-  const onItsMap = state.page instanceof WarehousePage && state.page.warehouse.code === item.warehouse;
-  if (!onItsMap && state.site.warehouses.some(w => w.code === item.warehouse)) {
-    location.hash = `#/w/${item.warehouse}`;
-    await route();
+  try {
+    let item = found;
+    if (!item.status) item = (await getJson(`/api/items/${encodeURIComponent(found.itemId)}`)) ?? found;
+    const onItsMap = state.page instanceof WarehousePage && state.page.warehouse.code === item.warehouse;
+    if (!onItsMap && state.site.warehouses.some(w => w.code === item.warehouse)) {
+      location.hash = `#/w/${item.warehouse}`;
+      await route();
+    }
+    const highlighted = state.page instanceof WarehousePage && !!item.location && state.page.map.highlight(item.location);
+    showDrawer(await itemView(item, highlighted));
+  } catch (error) {
+    // Opened from a list or the map: nothing else would say why nothing happened.
+    showDrawer(el('p', { class: 'error', text: `Cannot open ${found.itemId}: ${error.message}` }));
   }
-  const highlighted = state.page instanceof WarehousePage && !!item.location && state.page.map.highlight(item.location);
-  showDrawer(await itemView(item, highlighted));
 }
 
 main();

@@ -89,9 +89,9 @@ export class RegionPage {
 
   applySnapshot(s) {
     for (const w of s.warehouses) this.summaries.set(w.code, w);
-    // A snapshot is the feed's whole view: what it no longer holds has ended.
+    // A snapshot is the feed's whole view (the hub's open transfers included): what it no longer holds has ended.
     this.transfers = new Map(s.transfers.map(t => [t.transferId, t]));
-    for (const t of s.transfers) this.seen.set(t.transferId, Date.now());
+    this.seen = new Map(s.transfers.map(t => [t.transferId, Date.now()]));
     this.note.textContent = '';
     this.render();
   }
@@ -102,7 +102,7 @@ export class RegionPage {
       this.transfers.set(t.transferId, t);
       this.seen.set(t.transferId, Date.now());
     }
-    for (const id of d.transfersEnded) this.transfers.delete(id);
+    for (const id of d.transfersEnded) { this.transfers.delete(id); this.seen.delete(id); }
     this.render();
   }
 

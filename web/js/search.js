@@ -6,30 +6,36 @@ const RMA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 // Search by EPC / serial, RMA or SKU; shows the item (and its chain of custody), the RMA's items or the SKU's items
 // in the drawer. Each lookup is a bounded API call (see docs/decisions/item-search.md); a query that cannot be an id
 // of that kind is not sent as one.
+// Which search is the latest: a slow one (a SKU asks every location) that answers after a newer one is dropped.
+let latestSearch = 0;
+
 export async function search(query, { showDrawer, openItem }) {
   const q = query.trim();
   if (!q) return;
-  showDrawer(el('p', { class: 'muted', text: `Searching ${q}…` }));
+  const mine = ++latestSearch;
+  const current = () => mine === latestSearch;
+  const show = content => { if (current()) showDrawer(content); };
+  show(el('p', { class: 'muted', text: `Searching ${q}…` }));
   try {
     if (!q.includes('/') && q.length <= 128) {
       const item = await getJson(`/api/items/${encodeURIComponent(q)}`) ?? await getJson(`/api/items/${encodeURIComponent(q.toUpperCase())}`);
-      if (item) { await openItem(item); return; }
+      if (item) { if (current()) await openItem(item); return; }
     }
     if (RMA_ID.test(q)) {
       const rma = await getJson(`/api/rmas/${encodeURIComponent(q)}`);
       if (rma) {
         const found = await getJson(`/api/items?rma=${encodeURIComponent(rma.rmaId)}&limit=200`);
-        showDrawer(rmaView(rma, found, openItem));
+        show(rmaView(rma, found, openItem));
         return;
       }
     }
     if (q.length <= 64) {
       const found = await getJson(`/api/items?sku=${encodeURIComponent(q)}`);
-      if (found?.items?.length) { showDrawer(listView(`SKU ${q}`, found, openItem)); return; }
+      if (found?.items?.length) { show(listView(`SKU ${q}`, found, openItem)); return; }
     }
-    showDrawer(el('p', { class: 'muted', text: `No item, RMA or SKU on the floor matches “${q}”.` }));
+    show(el('p', { class: 'muted', text: `No item, RMA or SKU on the floor matches “${q}”.` }));
   } catch (error) {
-    showDrawer(el('p', { class: 'error', text: `Search failed: ${error.message}` }));
+    show(el('p', { class: 'error', text: `Search failed: ${error.message}` }));
   }
 }
 

@@ -99,6 +99,33 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_slow_search_that_answers_after_a_newer_one_does_not_replace_it()
+    {
+        await Host.Grains.GetGrain<IReturnedItemGrain>("LP-WEB-RACE-1")
+            .ReceiveAsync(new ReceiveItem("AMS1", "DOCK-IN-01", Grains.Interfaces.Common.Actor.User("operator"), null, "SKU-WEB-RACE"));
+        await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
+        var page = browser.Page;
+        await SignInAsync(page);
+        // The SKU search asks every location; here it is slow on purpose.
+        await page.RouteAsync("**/api/items?sku=*", async route =>
+        {
+            await Task.Delay(2000);
+            await route.ContinueAsync();
+        });
+
+        await page.FillAsync("#search-input", "SKU-WEB-RACE");
+        await page.PressAsync("#search-input", "Enter");
+        await page.FillAsync("#search-input", "LP-WEB-RACE-1");
+        await page.PressAsync("#search-input", "Enter");
+        await page.WaitForSelectorAsync("#drawer .item-view[data-item='LP-WEB-RACE-1']");
+        await page.WaitForRequestFinishedAsync(new PageWaitForRequestFinishedOptions { Predicate = r => r.Url.Contains("sku=SKU-WEB-RACE", StringComparison.Ordinal) });
+        await page.WaitForTimeoutAsync(300);
+
+        Assert.Equal(1, await page.Locator("#drawer .item-view[data-item='LP-WEB-RACE-1']").CountAsync());
+        Assert.Equal(0, await page.Locator("#drawer [data-result]").CountAsync());
+    }
+
+    [Fact]
     public async Task A_page_that_missed_deltas_resyncs_and_shows_the_current_state()
     {
         await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
