@@ -20,4 +20,7 @@ public static class ItemEventTypes
     public const string Arrived = "Arrived";
     public const string MarkedMissing = "MarkedMissing";
     public const string Found = "Found";
+
+    /// <summary>An item received as unexpected (no RMA yet) is claimed by the RMA that names it, imported later.</summary>
+    public const string RmaMatched = "RmaMatched";
 }

@@ -54,18 +54,39 @@ public sealed partial class ReturnedItemGrain(
         RequireText(rmaId, "rmaId");
         RequireText(sku, "sku");
         warehouse = RequireWarehouse(warehouse).Code;
+        var now = time.GetUtcNow();
         if (Item is { } existing)
         {
-            if (existing.Status == ItemStatus.Expected && existing.RmaId == rmaId)
+            if (existing.RmaId == rmaId && (existing.Status == ItemStatus.Expected || !existing.Unexpected))
             {
+                // Announced (or claimed) by this RMA already: its retry changes nothing.
                 return existing;
             }
 
-            metrics.Rejected("expect");
-            throw DomainException.Conflict("item-exists", $"Item {ItemId} is already registered (status {existing.Status}, RMA {existing.RmaId ?? "none"}).");
+            if (existing.Unexpected && existing.RmaId is null && !ItemLifecycle.IsTerminal(existing.Status))
+            {
+                // Read or scanned before its RMA was imported: the RMA claims it now. The RMA counts the receipt (and a
+                // grade) from the answer: called by the RMA, the item cannot call it back.
+                var claimed = await CommitAsync(
+                    existing with { RmaId = rmaId, Sku = sku, ReasonCode = reasonCode, Channel = channel, Priority = priority, Unexpected = false },
+                    ItemEventTypes.RmaMatched,
+                    Actor.System,
+                    Details(("rmaId", rmaId), ("reasonCode", reasonCode), ("channel", channel)),
+                    gradeOwedToRma: false);
+                await ClearAlertAsync(existing.Warehouse, $"unexpected-tag:{ItemId}");
+                return claimed;
+            }
+
+            if (!ItemLifecycle.IsTerminal(existing.Status))
+            {
+                metrics.Rejected("expect");
+                throw DomainException.Conflict("item-exists", $"Item {ItemId} is already registered (status {existing.Status}, RMA {existing.RmaId ?? "none"}).");
+            }
+
+            // Its last return ended (restocked, sold, and sent back again): a new return cycle, in the same journal.
+            state.State = state.State with { Grading = null, BeforeAway = null, GradeOwedToRma = false };
         }
 
-        var now = time.GetUtcNow();
         var next = NewItem(ItemStatus.Expected, now) with
         {
             Sku = sku,
@@ -697,6 +718,23 @@ public sealed partial class ReturnedItemGrain(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRmaFailed(ex, ItemId, rmaId);
+        }
+    }
+
+    private async Task ClearAlertAsync(string? warehouse, string alertId)
+    {
+        if (warehouse is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.Reference<IAlertsGrain>(warehouse).ClearAsync(alertId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAlertFailed(ex, alertId);
         }
     }
 

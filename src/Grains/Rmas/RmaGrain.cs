@@ -96,8 +96,17 @@ public sealed partial class RmaGrain : Grain, IRmaGrain
         {
             try
             {
-                await GrainFactory.Reference<IReturnedItemGrain>(line.Line.Serial!).ExpectAsync(
+                var item = await GrainFactory.Reference<IReturnedItemGrain>(line.Line.Serial!).ExpectAsync(
                     RmaId, line.Line.Sku, line.Line.ReasonCode, rma.Channel.ToString(), rma.ExpectedWarehouse, RmaRules.Priority(rma.RefundPolicy, line.Line));
+                if (item.Status != ItemStatus.Expected)
+                {
+                    // Received before this RMA was imported, and claimed by it now: its receipt (and grade) count here.
+                    await RecordReceiptAsync(item.ItemId, item.Sku);
+                    if (item.Grade is not null)
+                    {
+                        await RecordGradedAsync(item.ItemId);
+                    }
+                }
             }
             catch (DomainException ex)
             {

@@ -226,16 +226,7 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
     {
         using var manager = _host.CreateClient("manager-key");
         using var operatorClient = _host.CreateClient("operator-key");
-        (await manager.PostJsonAsync("/api/rmas", new
-        {
-            rmaId = "RMA-TYPO-1",
-            orderReference = "ORD-TYPO",
-            channel = "Web",
-            customerRegion = "EU",
-            expectedWarehouse = "AMS1",
-            refundPolicy = "OnReceipt",
-            lines = new[] { new { sku = "SKU-TYPO", quantity = 1, reasonCode = "NOT_WANTED" } },
-        })).EnsureSuccessStatusCode();
+        (await PostRmaAsync(manager, "RMA-TYPO-1", "AMS1", new { sku = "SKU-TYPO", quantity = 1, reasonCode = "NOT_WANTED" })).EnsureSuccessStatusCode();
 
         var mistyped = await operatorClient.PostJsonAsync("/api/items/LP-TYPO-1/receive", new { warehouse = "AMS1", location = "DOCK-IN-01", rmaId = "rma-typo-1", sku = "SKU-TYPO" });
         Assert.Equal(HttpStatusCode.NotFound, mistyped.StatusCode);
@@ -245,6 +236,51 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
         // The right id then counts the unit against its line.
         var received = await (await operatorClient.PostJsonAsync("/api/items/LP-TYPO-1/receive", new { warehouse = "AMS1", location = "DOCK-IN-01", rmaId = "RMA-TYPO-1", sku = "SKU-TYPO" })).ReadAsync<ItemSnapshot>();
         Assert.Equal(("RMA-TYPO-1", false), (received.RmaId, received.Unexpected));
+    }
+
+    [Fact]
+    public async Task A_unit_received_before_its_rma_was_imported_is_claimed_by_the_rma_and_counted()
+    {
+        using var manager = _host.CreateClient("manager-key");
+        using var operatorClient = _host.CreateClient("operator-key");
+        using var viewer = _host.CreateClient("viewer-key");
+        var early = await (await operatorClient.PostJsonAsync("/api/items/LP-LATE-1/receive", new { warehouse = "BER1", location = "DOCK-IN-01" })).ReadAsync<ItemSnapshot>();
+        Assert.True(early.Unexpected);
+
+        (await PostRmaAsync(manager, "RMA-LATE-1", "BER1", new { sku = "SKU-LATE", quantity = 1, reasonCode = "NOT_WANTED", serial = "LP-LATE-1" })).EnsureSuccessStatusCode();
+
+        var claimed = await (await viewer.GetAsync("/api/items/LP-LATE-1")).ReadAsync<ItemSnapshot>();
+        Assert.Equal((ItemStatus.Received, "RMA-LATE-1", "SKU-LATE", false), (claimed.Status, claimed.RmaId, claimed.Sku, claimed.Unexpected));
+        var rma = await (await viewer.GetAsync("/api/rmas/RMA-LATE-1")).ReadAsync<RmaSnapshot>();
+        Assert.Equal((RmaStatus.Received, 1), (rma.Status, rma.Lines[0].Received));
+        Assert.Equal(["LP-LATE-1"], rma.RefundsDue);
+        Assert.DoesNotContain(await (await viewer.GetAsync("/api/warehouses/BER1/alerts")).ReadAsync<List<Alert>>(), a => a.AlertId == "unexpected-tag:LP-LATE-1");
+        var history = await (await viewer.GetAsync("/api/items/LP-LATE-1/history")).ReadAsync<List<ItemEvent>>();
+        Assert.Equal(["UnexpectedReceived", "RmaMatched"], history.Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task A_restocked_unit_returned_again_under_a_new_rma_starts_a_new_return_cycle()
+    {
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>("LP-AGAIN-1");
+        await item.ReceiveAsync(new ReceiveItem("AMS1", "DOCK-IN-01", Actor.User("op"), null, "SKU-AGAIN"));
+        await item.CompleteMoveAsync(new CompleteMove("AMS1", "INSP-01", Actor.User("op")));
+        await item.GradeAsync(new GradeItem(Grade.A, Actor.User("inspector")));
+        var dispositioned = await item.DispositionAsync(new DispositionItem(Actor.User("inspector")));
+        await item.CompleteMoveAsync(new CompleteMove("AMS1", dispositioned.Target!.Location!, Actor.User("op")));
+        Assert.Equal(ItemStatus.Restocked, (await item.CompleteAsync(Actor.User("op"))).Status);
+
+        using var manager = _host.CreateClient("manager-key");
+        using var operatorClient = _host.CreateClient("operator-key");
+        (await PostRmaAsync(manager, "RMA-AGAIN-2", "AMS1", new { sku = "SKU-AGAIN", quantity = 1, reasonCode = "DEFECTIVE", serial = "LP-AGAIN-1" })).EnsureSuccessStatusCode();
+
+        var expected = (await item.GetAsync())!;
+        Assert.Equal((ItemStatus.Expected, "RMA-AGAIN-2", (Grade?)null, (Disposition?)null), (expected.Status, expected.RmaId, expected.Grade, expected.Disposition));
+        var received = await (await operatorClient.PostJsonAsync("/api/items/LP-AGAIN-1/receive", new { warehouse = "AMS1", location = "DOCK-IN-01" })).ReadAsync<ItemSnapshot>();
+        Assert.Equal((ItemStatus.Received, false), (received.Status, received.Unexpected));
+        var history = await item.GetHistoryAsync();
+        Assert.Equal(["Completed", "Expected", "Received"], history.Skip(history.Count - 3).Select(e => e.Type));
+        Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(e => e.Sequence));
     }
 
     [Fact]
@@ -377,6 +413,19 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
         Assert.Equal("seasonal stock, sell off", details["overrideReason"]!.GetValue<string>());
         Assert.Equal("Restock", details["rulesSaid"]!.GetValue<string>());
     }
+
+    /// <summary>A one-line RMA, refund on receipt, of the web channel.</summary>
+    private static Task<HttpResponseMessage> PostRmaAsync(HttpClient manager, string rmaId, string warehouse, object line) =>
+        manager.PostJsonAsync("/api/rmas", new
+        {
+            rmaId,
+            orderReference = $"ORD-{rmaId}",
+            channel = "Web",
+            customerRegion = "EU",
+            expectedWarehouse = warehouse,
+            refundPolicy = "OnReceipt",
+            lines = new[] { line },
+        });
 
     private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
     {
