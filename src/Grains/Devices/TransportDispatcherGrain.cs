@@ -55,6 +55,20 @@ public sealed partial class TransportDispatcherGrain(
         }
 
         var active = state.State.Tasks.FirstOrDefault(t => t.Task.ItemId == request.ItemId && IsActive(t.Task.Status));
+        if (active is { Task.Status: TransportTaskStatus.Queued })
+        {
+            // The item's destination changed (a disposition overridden) before any AGV took the task: the task goes to the
+            // new place instead, so the item does not end up where it no longer belongs, with no task to move it on.
+            NodeOf(request.ToLocation, "to");
+            var retargeted = active with
+            {
+                Task = active.Task with { ToLocation = request.ToLocation.ToUpperInvariant(), Priority = request.Priority, UpdatedAt = DateTimeOffset.UtcNow },
+            };
+            await UpdateAsync(retargeted);
+            await AssignQueuedAsync();
+            return Find(retargeted.Task.TaskId)?.Task ?? retargeted.Task;
+        }
+
         if (active is not null)
         {
             throw DomainException.Conflict("transport-item-busy", $"Item {request.ItemId} is already being moved to {active.Task.ToLocation} by task {active.Task.TaskId}.");
