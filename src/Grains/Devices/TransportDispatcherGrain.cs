@@ -59,10 +59,18 @@ public sealed partial class TransportDispatcherGrain(
         {
             // The item's destination changed (a disposition overridden) before any AGV took the task: the task goes to the
             // new place instead, so the item does not end up where it no longer belongs, with no task to move it on.
+            // From where the item is now, too (a person may have moved it meanwhile).
+            NodeOf(request.FromLocation, "from");
             NodeOf(request.ToLocation, "to");
             var retargeted = active with
             {
-                Task = active.Task with { ToLocation = request.ToLocation.ToUpperInvariant(), Priority = request.Priority, UpdatedAt = DateTimeOffset.UtcNow },
+                Task = active.Task with
+                {
+                    FromLocation = request.FromLocation.ToUpperInvariant(),
+                    ToLocation = request.ToLocation.ToUpperInvariant(),
+                    Priority = request.Priority,
+                    UpdatedAt = DateTimeOffset.UtcNow,
+                },
             };
             await UpdateAsync(retargeted);
             await AssignQueuedAsync();
