@@ -41,4 +41,7 @@ public sealed class JwtSettings
     public string Issuer { get; set; } = "tracking";
 
     public string Audience { get; set; } = "tracking";
+
+    /// <summary>Tokens are accepted at all: an authority or a signing key is configured.</summary>
+    public bool Enabled => !string.IsNullOrEmpty(Authority) || !string.IsNullOrEmpty(SigningKey);
 }

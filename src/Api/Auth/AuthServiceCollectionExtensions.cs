@@ -19,7 +19,7 @@ public static class AuthServiceCollectionExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<ApiKeyStore>();
 
-        var jwtEnabled = !string.IsNullOrEmpty(auth.Jwt.Authority) || !string.IsNullOrEmpty(auth.Jwt.SigningKey);
+        var jwtEnabled = auth.Jwt.Enabled;
         var builder = services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "API key or bearer token", o =>
             {

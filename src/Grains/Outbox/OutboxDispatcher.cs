@@ -16,6 +16,9 @@ public sealed partial class OutboxDispatcher : BackgroundService
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>Messages claimed at a time; they are sent one after another.</summary>
+    private const int ClaimSize = 5;
+
     private readonly IOutboxStore _store;
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
@@ -49,8 +52,6 @@ public sealed partial class OutboxDispatcher : BackgroundService
         _http.Dispose();
         base.Dispose();
     }
-
-    private const int ClaimSize = 5;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -129,8 +129,7 @@ public static partial class TrackingApp
     {
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         // A site that signs its users in with JWT has a way in already: no admin key is made (and printed) beside it.
-        var jwt = !string.IsNullOrEmpty(auth.Jwt.Authority) || !string.IsNullOrEmpty(auth.Jwt.SigningKey);
-        if (!string.IsNullOrEmpty(auth.DevelopmentKey) || auth.ApiKeys.Count > 0 || !auth.GenerateDevelopmentKey || jwt)
+        if (!string.IsNullOrEmpty(auth.DevelopmentKey) || auth.ApiKeys.Count > 0 || !auth.GenerateDevelopmentKey || auth.Jwt.Enabled)
         {
             return null;
         }
