@@ -37,7 +37,8 @@ public sealed class PostgresOutboxStoreTests : IAsyncLifetime
 
         var again = await ClaimAsync(store, "defer-1");
         Assert.Equal(1, again.Attempts);
-        Assert.Equal("no webhook URL", await _database.ScalarAsync<string>("SELECT last_error FROM outbox WHERE idempotency_key = 'defer-1'"));
+        // This deferral's reason, or the silo's dispatcher's if it looked in between ("no webhook URL for topic …").
+        Assert.StartsWith("no webhook URL", await _database.ScalarAsync<string>("SELECT last_error FROM outbox WHERE idempotency_key = 'defer-1'"), StringComparison.Ordinal);
     }
 
     private static async Task<PendingOutboxMessage> ClaimAsync(IOutboxStore store, string key)
