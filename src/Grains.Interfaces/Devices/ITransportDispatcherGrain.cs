@@ -5,7 +5,10 @@ namespace Tracking.Grains.Interfaces.Devices;
 /// <summary>One per warehouse: queues transport tasks and assigns them to the best available AGV.</summary>
 public interface ITransportDispatcherGrain : IGrainWithStringKey
 {
-    /// <summary>Idempotent per item and target: asking twice returns the same task.</summary>
+    /// <summary>
+    /// Idempotent per item and target: asking twice returns the same task. A new target while the item's task still waits
+    /// re-targets that task; while an AGV already carries the item, a follow-up task from that drop is queued.
+    /// </summary>
     Task<TransportTask> RequestMoveAsync(TransportRequest request);
 
     Task<IReadOnlyList<TransportTask>> GetTasksAsync();

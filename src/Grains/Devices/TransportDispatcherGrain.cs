@@ -46,27 +46,36 @@ public sealed partial class TransportDispatcherGrain(
             throw DomainException.Invalid("transport-item-missing", "A transport request needs an item id.");
         }
 
-        var existing = state.State.Tasks.FirstOrDefault(t =>
-            t.Task.ItemId == request.ItemId && t.Task.ToLocation.Equals(request.ToLocation, StringComparison.OrdinalIgnoreCase)
-            && t.Task.Status != TransportTaskStatus.Failed);
-        if (existing is not null)
+        NodeOf(request.FromLocation, "from");
+        NodeOf(request.ToLocation, "to");
+        var moving = state.State.Tasks.FirstOrDefault(t => t.Task.ItemId == request.ItemId && IsMoving(t.Task.Status));
+        var waiting = state.State.Tasks.FirstOrDefault(t => t.Task.ItemId == request.ItemId && t.Task.Status == TransportTaskStatus.Queued);
+        if (moving is not null && SamePlace(moving.Task.ToLocation, request.ToLocation))
         {
-            return existing.Task;
+            // Sent back to where the AGV is already taking it: a follow-up queued meanwhile is no longer wanted.
+            if (waiting is not null)
+            {
+                await SupersedeAsync(waiting, $"superseded: item {request.ItemId} stays at {moving.Task.ToLocation} (task {moving.Task.TaskId})");
+            }
+
+            return moving.Task;
         }
 
-        var active = state.State.Tasks.FirstOrDefault(t => t.Task.ItemId == request.ItemId && IsActive(t.Task.Status));
-        if (active is { Task.Status: TransportTaskStatus.Queued })
+        if (waiting is not null)
         {
-            // The item's destination changed (a disposition overridden) before any AGV took the task: the task goes to the
-            // new place instead, so the item does not end up where it no longer belongs, with no task to move it on.
-            // From where the item is now, too (a person may have moved it meanwhile).
-            NodeOf(request.FromLocation, "from");
-            NodeOf(request.ToLocation, "to");
-            var retargeted = active with
+            if (SamePlace(waiting.Task.ToLocation, request.ToLocation))
             {
-                Task = active.Task with
+                return waiting.Task;
+            }
+
+            // The item's destination changed (a disposition overridden) before any AGV took this task: it goes to the new
+            // place instead, so the item does not end up where it no longer belongs with no task to move it on. It starts
+            // where the item is now (a person may have moved it meanwhile), or where a running task is taking it.
+            var retargeted = waiting with
+            {
+                Task = waiting.Task with
                 {
-                    FromLocation = request.FromLocation.ToUpperInvariant(),
+                    FromLocation = (moving?.Task.ToLocation ?? request.FromLocation).ToUpperInvariant(),
                     ToLocation = request.ToLocation.ToUpperInvariant(),
                     Priority = request.Priority,
                     UpdatedAt = DateTimeOffset.UtcNow,
@@ -77,23 +86,9 @@ public sealed partial class TransportDispatcherGrain(
             return Find(retargeted.Task.TaskId)?.Task ?? retargeted.Task;
         }
 
-        if (active is not null)
-        {
-            throw DomainException.Conflict("transport-item-busy", $"Item {request.ItemId} is already being moved to {active.Task.ToLocation} by task {active.Task.TaskId}.");
-        }
-
-        NodeOf(request.FromLocation, "from");
-        NodeOf(request.ToLocation, "to");
-        var now = DateTimeOffset.UtcNow;
-        var sequence = state.State.NextSequence + 1;
-        var task = new TransportTask($"{Warehouse}-T{sequence.ToString("D6", CultureInfo.InvariantCulture)}", Warehouse, request.ItemId,
-            request.FromLocation.ToUpperInvariant(), request.ToLocation.ToUpperInvariant(), TransportTaskStatus.Queued, null, 0, now, now, request.Priority);
-        var tasks = state.State.Tasks.ToList();
-        tasks.Add(new TransportTaskRecord(task, [], false));
-        await SaveAsync(tasks, sequence);
-        await PublishAsync(task);
-        await AssignQueuedAsync();
-        return Find(task.TaskId)?.Task ?? task;
+        // An AGV already carries the item to its old place: the new task follows from there and waits for that drop
+        // (AssignQueuedAsync skips it until then), so the item still reaches the place it now belongs.
+        return await AddAsync(request.ItemId, moving?.Task.ToLocation ?? request.FromLocation, request.ToLocation, request.Priority);
     }
 
     public Task<IReadOnlyList<TransportTask>> GetTasksAsync() =>
@@ -140,6 +135,37 @@ public sealed partial class TransportDispatcherGrain(
     private static bool IsActive(TransportTaskStatus status) =>
         status is TransportTaskStatus.Queued or TransportTaskStatus.Assigned or TransportTaskStatus.InProgress;
 
+    /// <summary>An AGV has the task: the item may already be on its way.</summary>
+    private static bool IsMoving(TransportTaskStatus status) =>
+        status is TransportTaskStatus.Assigned or TransportTaskStatus.InProgress;
+
+    private static bool SamePlace(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private async Task<TransportTask> AddAsync(string itemId, string from, string to, int priority)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var sequence = state.State.NextSequence + 1;
+        var task = new TransportTask($"{Warehouse}-T{sequence.ToString("D6", CultureInfo.InvariantCulture)}", Warehouse, itemId,
+            from.ToUpperInvariant(), to.ToUpperInvariant(), TransportTaskStatus.Queued, null, 0, now, now, priority);
+        var tasks = state.State.Tasks.ToList();
+        tasks.Add(new TransportTaskRecord(task, [], false));
+        await SaveAsync(tasks, sequence);
+        await PublishAsync(task);
+        await AssignQueuedAsync();
+        return Find(task.TaskId)?.Task ?? task;
+    }
+
+    /// <summary>A waiting task no longer wanted (its item goes elsewhere): ended, with why, never silently dropped.</summary>
+    private async Task SupersedeAsync(TransportTaskRecord record, string reason)
+    {
+        LogSuperseded(logger, record.Task.TaskId, reason);
+        await UpdateAsync(record with { Task = record.Task with { Status = TransportTaskStatus.Failed, LastError = reason, UpdatedAt = DateTimeOffset.UtcNow } });
+    }
+
+    /// <summary>The queued task that waits for this item's running task (its follow-up), if any.</summary>
+    private TransportTaskRecord? FollowUpOf(TransportTask task) =>
+        state.State.Tasks.FirstOrDefault(t => t.Task.ItemId == task.ItemId && t.Task.TaskId != task.TaskId && t.Task.Status == TransportTaskStatus.Queued);
+
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         foreach (var pending in state.State.Tasks.Where(t => t.DropConfirmed && t.Task.Status == TransportTaskStatus.InProgress).Select(t => t.Task.TaskId).ToArray())
@@ -181,6 +207,10 @@ public sealed partial class TransportDispatcherGrain(
             await GrainFactory.Reference<IReturnedItemGrain>(task.ItemId)
                 .CompleteMoveAsync(new CompleteMove(Warehouse, task.ToLocation, Actor.Device(task.AgvId ?? "agv"), task.TaskId));
             await UpdateAsync(record with { DropConfirmed = false, Task = task with { Status = TransportTaskStatus.Completed, UpdatedAt = DateTimeOffset.UtcNow } });
+            if (FollowUpOf(task) is not null)
+            {
+                await AssignQueuedAsync();
+            }
         }
         catch (DomainException ex)
         {
@@ -214,6 +244,21 @@ public sealed partial class TransportDispatcherGrain(
             UpdatedAt = DateTimeOffset.UtcNow,
         };
         LogRequeued(logger, task.TaskId, failedAgv, reason, giveUp);
+        if (FollowUpOf(task) is { } followUp)
+        {
+            if (giveUp)
+            {
+                // The item was not delivered: its follow-up starts where this task would have picked it up.
+                await UpdateAsync(followUp with { Task = followUp.Task with { FromLocation = task.FromLocation, UpdatedAt = DateTimeOffset.UtcNow } });
+            }
+            else
+            {
+                // Queued again: this task takes the item straight to where it now belongs, in place of its follow-up.
+                next = next with { ToLocation = followUp.Task.ToLocation, Priority = followUp.Task.Priority };
+                await SupersedeAsync(followUp, $"superseded: task {task.TaskId} takes item {task.ItemId} to {followUp.Task.ToLocation} directly");
+            }
+        }
+
         await UpdateAsync(record with { Task = next, ExcludedAgvs = excluded, DropConfirmed = false });
         var message = giveUp
             ? $"Task {task.TaskId} failed after {task.Attempts} attempts (last on {failedAgv}: {reason})."
@@ -230,6 +275,11 @@ public sealed partial class TransportDispatcherGrain(
             .ToArray();
         foreach (var record in queued)
         {
+            if (state.State.Tasks.Any(t => t.Task.ItemId == record.Task.ItemId && IsMoving(t.Task.Status)))
+            {
+                continue; // a follow-up: waits for the drop of the task that carries its item now
+            }
+
             var from = NodeOf(record.Task.FromLocation, "from");
             var to = NodeOf(record.Task.ToLocation, "to");
             var fleet = _fleet.Values.ToArray();
@@ -237,7 +287,8 @@ public sealed partial class TransportDispatcherGrain(
             var agv = AgvSelector.Select(fleet, from.X, from.Y, options.Value.MinBatteryPercent, everyoneExcluded ? [] : record.ExcludedAgvs);
             if (agv is null)
             {
-                return;
+                // None for this task (those free may have failed it): the tasks behind it may still have one.
+                continue;
             }
 
             var attempt = record.Task.Attempts + 1;
@@ -354,6 +405,9 @@ public sealed partial class TransportDispatcherGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} failed on AGV {AgvId} ({Reason}); given up: {GivenUp}")]
     private static partial void LogRequeued(ILogger logger, string taskId, string agvId, string reason, bool givenUp);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transport task {TaskId} ended unrun: {Reason}")]
+    private static partial void LogSuperseded(ILogger logger, string taskId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "AGV {AgvId} refused task {TaskId}: {Reason}")]
     private static partial void LogAssignRefused(ILogger logger, string taskId, string agvId, string reason);

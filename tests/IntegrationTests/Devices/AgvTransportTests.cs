@@ -56,6 +56,42 @@ public sealed class AgvTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_disposition_overridden_while_an_agv_carries_the_item_queues_a_follow_up_that_runs_after_the_drop()
+    {
+        await using var agv = await TestAgv.ConnectAsync(TestEnvironment.MqttPort, "acme", "AMS1-AGV-01");
+        await OnlineAndIdleAsync(agv, 16, 7);
+        var (itemId, restockPlace) = await TransportItems.DispositionedAsync(_host.Grains, "AMS1");
+        var dispatcher = _host.Grains.GetGrain<ITransportDispatcherGrain>("AMS1");
+        var first = await agv.WaitForOrderAsync(o => TestAgv.LoadOf(o) == itemId);
+        var firstTask = await TaskOf(dispatcher, itemId);
+        Assert.Equal(TransportTaskStatus.Assigned, firstTask.Status);
+
+        var overridden = await _host.Grains.GetGrain<IReturnedItemGrain>(itemId)
+            .DispositionAsync(new DispositionItem(Actor.User("inspector"), Disposition.Scrap, "water damage found on a second look"));
+        var scrapPlace = overridden.Target!.Location!;
+        var tasks = (await dispatcher.GetTasksAsync()).Where(t => t.ItemId == itemId).ToArray();
+        var followUp = Assert.Single(tasks, t => t.TaskId != firstTask.TaskId);
+        Assert.Equal((TransportTaskStatus.Queued, restockPlace, scrapPlace), (followUp.Status, followUp.FromLocation, followUp.ToLocation));
+        Assert.Equal((TransportTaskStatus.Assigned, restockPlace), (tasks.Single(t => t.TaskId == firstTask.TaskId).Status, firstTask.ToLocation));
+
+        // The AGV finishes the drop it was given; only then is the follow-up sent, picking where that drop left the item.
+        var firstOrderId = first["orderId"]!.GetValue<string>();
+        var (pick, drop, dropNode) = TestAgv.StepsOf(first);
+        await agv.StateAsync(7, 22, firstOrderId, 0, actions: [(pick, "pick", "FINISHED"), (drop, "drop", "FINISHED")], lastNodeId: dropNode);
+        var second = await agv.WaitForOrderAsync(o => TestAgv.LoadOf(o) == itemId && o["orderId"]!.GetValue<string>() != firstOrderId);
+        Assert.Equal(TransportTaskStatus.Completed, (await dispatcher.GetTasksAsync()).Single(t => t.TaskId == firstTask.TaskId).Status);
+        Assert.StartsWith(followUp.TaskId, second["orderId"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var (pick2, drop2, dropNode2) = TestAgv.StepsOf(second);
+        await agv.StateAsync(9, 3, second["orderId"]!.GetValue<string>(), 0, actions: [(pick2, "pick", "FINISHED"), (drop2, "drop", "FINISHED")], lastNodeId: dropNode2);
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await dispatcher.GetTasksAsync()).Single(t => t.TaskId == followUp.TaskId).Status == TransportTaskStatus.Completed));
+        var item = (await _host.Grains.GetGrain<IReturnedItemGrain>(itemId).GetAsync())!;
+        Assert.Equal((scrapPlace, Disposition.Scrap), (item.Location, item.Disposition));
+        await agv.AssertOrdersValidAsync();
+    }
+
+    [Fact]
     public async Task Stale_and_out_of_order_states_are_ignored()
     {
         await using var agv = await TestAgv.ConnectAsync(TestEnvironment.MqttPort, "acme", "CHI1-AGV-01");
