@@ -1,5 +1,7 @@
 import { agvColors, el, zoneColors } from './format.js';
 
+const MAX_MOVE_DOTS = 40;
+
 // The SVG floor plan of one warehouse, in metres (the layout's units). Only what changes is touched on a delta.
 export class FloorMap {
   constructor(container, warehouse) {
@@ -190,7 +192,10 @@ export class FloorMap {
     }
   }
 
+  // A hidden tab runs no animation frames: each dot's frames would queue up until the tab is shown again (thousands an
+  // hour on a busy floor), so nothing is animated while hidden; a burst draws at most MAX_MOVE_DOTS at once.
   animateMove(move) {
+    if (document.hidden || this.layers.moves.childElementCount >= MAX_MOVE_DOTS) return;
     const from = this.locationCenter(move.from);
     const to = this.locationCenter(move.to);
     const target = to ?? from;

@@ -27,6 +27,13 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await page.WaitForSelectorAsync("#status[data-state='live']");
     }
 
+    private static async Task OpenWarehouseAsync(IPage page, string warehouse)
+    {
+        await page.ClickAsync($"a[data-route='w/{warehouse}']");
+        await page.WaitForSelectorAsync($"section.wh-page[data-warehouse='{warehouse}'] [data-zone='INSP']");
+        await WaitForSnapshotAsync(page, $"warehouse:{warehouse}");
+    }
+
     private static async Task<string> TextAsync(IPage page, string selector) => await page.Locator(selector).TextContentAsync() ?? "";
 
     [Fact]
@@ -131,10 +138,8 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
         var page = browser.Page;
         await SignInAsync(page);
-        await page.ClickAsync("a[data-route='w/NYC1']");
-        await page.WaitForSelectorAsync("section.wh-page[data-warehouse='NYC1'] [data-zone='INSP']");
         // NYC1's own snapshot, not just any channel's: changing the sequence of a channel still syncing would be overwritten.
-        await WaitForSnapshotAsync(page, "warehouse:NYC1");
+        await OpenWarehouseAsync(page, "NYC1");
 
         // Force a gap: the page pretends it has seen fewer deltas than it has, so the next delta does not follow on.
         await page.EvaluateAsync("() => { const c = window.trackingLive.channels.get('warehouse:NYC1'); c.seq -= 1; }");
@@ -215,5 +220,58 @@ public sealed class ControlRoomPageTests(LiveHostFixture fixture) : IClassFixtur
         await page.ClickAsync("#sign-in-button");
         await page.WaitForSelectorAsync("#status[data-state='live']");
         await page.WaitForFunctionAsync("() => window.trackingLive.connection.state === 'Connected' && [...window.trackingLive.channels.values()].some(c => c.epoch !== null)");
+    }
+
+    [Fact]
+    public async Task A_tab_in_the_background_queues_no_move_animations_and_a_burst_draws_a_bounded_number()
+    {
+        await using var browser = await BrowserSession.StartAsync(Host.BaseAddress);
+        var page = browser.Page;
+        await SignInAsync(page);
+        await OpenWarehouseAsync(page, "BER1");
+        await page.EvaluateAsync("""
+            () => {
+              window.maxDots = 0;
+              new MutationObserver(() => { window.maxDots = Math.max(window.maxDots, document.querySelectorAll('.move-dot').length); })
+                .observe(document.body, { childList: true, subtree: true });
+              // What a browser does to a tab in the background: hidden, and animation frames held until it is shown.
+              window.heldFrames = [];
+              window.shownRequestAnimationFrame = window.requestAnimationFrame;
+              window.requestAnimationFrame = cb => window.heldFrames.push(cb);
+              Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+            }
+            """);
+
+        await PublishMovesAsync(page, "BER1", "HIDDEN", 150, agvX: 11);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.maxDots"));
+        Assert.True(await page.EvaluateAsync<int>("() => window.heldFrames.length") <= 2, "a hidden tab must not queue a frame per move");
+
+        // Shown again: the held frames run and the lists show the latest move.
+        await page.EvaluateAsync("""
+            () => {
+              delete document.hidden;
+              window.requestAnimationFrame = window.shownRequestAnimationFrame;
+              window.heldFrames.splice(0).forEach(cb => cb(performance.now()));
+            }
+            """);
+        await page.WaitForSelectorAsync(".move-list [data-item='E2806894000050HIDDEN0149']");
+
+        // Visible, a burst faster than the dots fade draws a bounded number of them at once.
+        await PublishMovesAsync(page, "BER1", "BURST0", 150, agvX: 12);
+        var most = await page.EvaluateAsync<int>("() => window.maxDots");
+        Assert.InRange(most, 1, 40);
+        Assert.Empty(browser.PageErrors);
+    }
+
+    /// <summary>Item arrivals on the warehouse's live stream, then an AGV position: its marker tells they all reached the page.</summary>
+    private async Task PublishMovesAsync(IPage page, string warehouse, string tag, int count, double agvX)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await Host.PublishAsync(LiveEvents.Arrived($"E2806894000050{tag}{i:D4}", $"{warehouse}/INSP-01", warehouse));
+        }
+
+        await Host.PublishAsync(LiveEvents.AgvAt($"acme/{warehouse}-AGV-02", agvX, 9, warehouse));
+        await page.WaitForSelectorAsync($"g.agv[data-agv='acme/{warehouse}-AGV-02'][data-x='{agvX}']");
     }
 }
