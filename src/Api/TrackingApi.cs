@@ -7,6 +7,7 @@ using Tracking.Api.Live;
 using Tracking.Api.Common;
 using Tracking.Api.Devices;
 using Tracking.Api.Items;
+using Tracking.Api.Outbox;
 using Tracking.Api.Regions;
 using Tracking.Api.System;
 using Tracking.Api.Transfers;
@@ -36,6 +37,7 @@ public static class TrackingApi
         app.MapLive();
         app.MapRegionEndpoints();
         app.MapTransferEndpoints();
+        app.MapOutboxEndpoints();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Tracking.Grains.Journal;
 using Tracking.Grains.Locations;
 using Tracking.Grains.Outbox;
@@ -18,7 +19,8 @@ public static class LifecycleServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<LifecycleOptions>().Bind(configuration.GetSection(LifecycleOptions.Section));
         services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.Section));
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ItemMetrics>();
         // The item grains append their events themselves unless the grain storage does it with their state.

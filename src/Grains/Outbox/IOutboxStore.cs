@@ -18,4 +18,13 @@ public interface IOutboxStore
     /// (nothing was sent: its topic has no URL yet), so it still has all its attempts once one is configured.
     /// </summary>
     Task DeferAsync(long id, string reason, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages given up on (parked for a person), most recently parked first.</summary>
+    Task<IReadOnlyList<ParkedOutboxMessage>> ListParkedAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts a parked message back in the queue, due now, with all its attempts again (someone fixed the receiver).
+    /// False when no parked message has that id.
+    /// </summary>
+    Task<bool> RequeueAsync(long id, CancellationToken cancellationToken = default);
 }

@@ -31,7 +31,7 @@ public sealed class MemoryOutboxStore(TimeProvider time) : IOutboxStore
         lock (_gate)
         {
             var due = _byId.Values
-                .Where(e => !e.Done && e.NextAttemptAt <= now)
+                .Where(e => !e.Done && e.ParkedAt is null && e.NextAttemptAt <= now)
                 .OrderBy(e => e.Id)
                 .Take(max)
                 .ToList();
@@ -66,7 +66,7 @@ public sealed class MemoryOutboxStore(TimeProvider time) : IOutboxStore
             {
                 e.NextAttemptAt = nextAttemptAt;
                 e.LastError = error;
-                e.Done = giveUp;
+                e.ParkedAt = giveUp ? time.GetUtcNow() : null;
             }
         }
 
@@ -88,6 +88,34 @@ public sealed class MemoryOutboxStore(TimeProvider time) : IOutboxStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<ParkedOutboxMessage>> ListParkedAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<ParkedOutboxMessage>>([.. _byId.Values
+                .Where(e => !e.Done && e.ParkedAt is not null)
+                .OrderByDescending(e => e.ParkedAt).ThenByDescending(e => e.Id)
+                .Take(limit)
+                .Select(e => new ParkedOutboxMessage(e.Id, e.Message.IdempotencyKey, e.Message.Topic, e.Message.CreatedAt, e.Attempts, e.LastError, e.ParkedAt!.Value))]);
+        }
+    }
+
+    public Task<bool> RequeueAsync(long id, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(id, out var e) || e.Done || e.ParkedAt is null)
+            {
+                return Task.FromResult(false);
+            }
+
+            e.ParkedAt = null;
+            e.Attempts = 0;
+            e.NextAttemptAt = time.GetUtcNow();
+            return Task.FromResult(true);
+        }
+    }
+
     private sealed class Entry(long id, OutboxMessage message)
     {
         public long Id { get; } = id;
@@ -98,7 +126,11 @@ public sealed class MemoryOutboxStore(TimeProvider time) : IOutboxStore
 
         public DateTimeOffset NextAttemptAt { get; set; }
 
+        /// <summary>Delivered.</summary>
         public bool Done { get; set; }
+
+        /// <summary>Given up on: waits for a person (<see cref="RequeueAsync"/>).</summary>
+        public DateTimeOffset? ParkedAt { get; set; }
 
         public string? LastError { get; set; }
     }

@@ -10,6 +10,9 @@ public static class OutboxBackoff
         return TimeSpan.FromMilliseconds(Math.Min(delay, max.TotalMilliseconds));
     }
 
-    /// <summary>Worth trying again: server errors, timeouts, throttling. Other 4xx answers will not change by retrying.</summary>
-    public static bool IsTransient(int statusCode) => statusCode is >= 500 or 408 or 429;
+    /// <summary>
+    /// Worth trying again: server errors, timeouts, throttling, and a receiver still busy with the same idempotency key
+    /// (409, 425: it may yet roll that attempt back). Other 4xx answers will not change by retrying.
+    /// </summary>
+    public static bool IsTransient(int statusCode) => statusCode is >= 500 or 408 or 409 or 425 or 429;
 }

@@ -10,7 +10,9 @@ namespace Tracking.Grains.Outbox;
 /// <summary>
 /// Delivers outbox messages by HTTP POST with an <c>Idempotency-Key</c> header: at least once from our side, so the
 /// receiver (which keys on the header) applies each exactly once. Failures back off exponentially; a message is marked
-/// delivered only after a 2xx answer.
+/// delivered only after a 2xx answer. One that cannot succeed by retrying (a 4xx answer, an unusable URL) or that ran
+/// out of attempts is parked: listed by <c>GET /api/outbox/parked</c>, counted by <c>tracking.outbox.parked</c>, and
+/// sent again with all its attempts by <c>POST /api/outbox/{id}/retry</c>.
 /// </summary>
 public sealed partial class OutboxDispatcher : BackgroundService
 {
@@ -27,6 +29,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _failed;
     private readonly Counter<long> _unrouted;
+    private readonly Counter<long> _parked;
 
     // Topics already reported as having no URL: one warning per topic, not one per message every MaxBackoff (a demo
     // install without webhooks would otherwise warn for every RMA, forever).
@@ -45,6 +48,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
         _delivered = meter.CreateCounter<long>("tracking.outbox.delivered", description: "Outbox messages delivered");
         _failed = meter.CreateCounter<long>("tracking.outbox.failed_attempts", description: "Outbox delivery attempts that failed");
         _unrouted = meter.CreateCounter<long>("tracking.outbox.unrouted", description: "Outbox messages looked at while their topic has no webhook URL (they wait)");
+        _parked = meter.CreateCounter<long>("tracking.outbox.parked", description: "Outbox messages given up on: they wait for a person (GET /api/outbox/parked)");
     }
 
     public override void Dispose()
@@ -116,7 +120,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
             {
                 Content = new StringContent(message.PayloadJson, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
             };
-            request.Headers.Add(IdempotencyHeader, message.IdempotencyKey);
+            request.Headers.Add(IdempotencyHeader, HeaderValue(message.IdempotencyKey));
             request.Headers.Add("X-Tracking-Topic", message.Topic);
             using var response = await _http.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
@@ -134,6 +138,13 @@ public sealed partial class OutboxDispatcher : BackgroundService
         {
             error = ex.Message;
         }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not the network: the request itself cannot be sent (a URL scheme HttpClient does not speak, a header it
+            // refuses). Trying again changes nothing, and letting it escape would re-claim the message forever.
+            error = $"{ex.GetType().Name}: {ex.Message}";
+            transient = false;
+        }
 
         _failed.Add(1, new KeyValuePair<string, object?>("topic", message.Topic));
         var giveUp = !transient || pending.Attempts >= _options.MaxAttempts;
@@ -141,6 +152,7 @@ public sealed partial class OutboxDispatcher : BackgroundService
         await _store.MarkFailedAsync(pending.Id, error, next, giveUp, cancellationToken);
         if (giveUp)
         {
+            _parked.Add(1, new KeyValuePair<string, object?>("topic", message.Topic));
             LogGaveUp(message.IdempotencyKey, pending.Attempts, error);
         }
         else
@@ -149,13 +161,20 @@ public sealed partial class OutboxDispatcher : BackgroundService
         }
     }
 
+    /// <summary>
+    /// HTTP headers carry ASCII only: a key with other characters (an item id scanned from a label in another script) is
+    /// sent percent-encoded (RFC 3986), the same for every attempt, instead of failing every attempt.
+    /// </summary>
+    public static string HeaderValue(string key) =>
+        key.All(c => c is >= ' ' and <= '~') ? key : Uri.EscapeDataString(key);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {Key} delivered (attempt {Attempt})")]
     private partial void LogDelivered(string key, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {Key} attempt {Attempt} failed ({Error}); next try at {Next:o}")]
     private partial void LogWillRetry(string key, int attempt, string error, DateTimeOffset next);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {Key} parked after {Attempt} attempts ({Error}); it needs a person")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {Key} parked after {Attempt} attempts ({Error}); it needs a person: GET /api/outbox/parked, then POST /api/outbox/<id>/retry")]
     private partial void LogGaveUp(string key, int attempt, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No webhook URL for topic {Topic}; message {Key} and every later one of this topic wait, logged at Debug (set Tracking:Webhooks:Urls:{Topic}; metric tracking.outbox.unrouted)")]

@@ -8,3 +8,6 @@ public sealed record OutboxMessage(string IdempotencyKey, string Topic, string P
 
 /// <summary>A message as the dispatcher sees it: how often it was tried and when to try next.</summary>
 public sealed record PendingOutboxMessage(long Id, OutboxMessage Message, int Attempts);
+
+/// <summary>A message the dispatcher gave up on: what was tried, how often and why it failed last.</summary>
+public sealed record ParkedOutboxMessage(long Id, string IdempotencyKey, string Topic, DateTimeOffset CreatedAt, int Attempts, string? LastError, DateTimeOffset ParkedAt);

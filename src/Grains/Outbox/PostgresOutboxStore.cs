@@ -85,4 +85,40 @@ public sealed class PostgresOutboxStore(LifecycleDataSource source) : IOutboxSto
         cmd.Parameters.AddWithValue("next", nextAttemptAt.ToUniversalTime());
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<ParkedOutboxMessage>> ListParkedAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = source.DataSource.CreateCommand("""
+            SELECT id, idempotency_key, topic, created_at, attempts, last_error, gave_up_at FROM outbox
+            WHERE gave_up_at IS NOT NULL AND delivered_at IS NULL
+            ORDER BY gave_up_at DESC, id DESC
+            LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var parked = new List<ParkedOutboxMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            parked.Add(ReadParked(reader));
+        }
+
+        return parked;
+    }
+
+    private static ParkedOutboxMessage ReadParked(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetFieldValue<DateTimeOffset>(3),
+        reader.GetInt32(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.GetFieldValue<DateTimeOffset>(6));
+
+    public async Task<bool> RequeueAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = source.DataSource.CreateCommand(
+            "UPDATE outbox SET gave_up_at = NULL, attempts = 0, next_attempt_at = now() WHERE id = @id AND gave_up_at IS NOT NULL AND delivered_at IS NULL");
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
 }

@@ -24,6 +24,9 @@ public sealed class WebhookListener : IAsyncDisposable
 
     public int FailuresPerKey { get; }
 
+    /// <summary>While set, every request is answered with this status (a receiver that refuses, e.g. 404 after a bad deploy).</summary>
+    public int? Refusing { get; set; }
+
     public Uri Url { get; private set; } = null!;
 
     /// <summary>Every request received, in order: key (or null when the header was missing), body, answer.</summary>
@@ -52,6 +55,12 @@ public sealed class WebhookListener : IAsyncDisposable
             }
 
             var attempt = listener._attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
+            if (listener.Refusing is { } refusal)
+            {
+                listener.Requests.Enqueue((key, body, refusal));
+                return Results.StatusCode(refusal);
+            }
+
             if (attempt <= listener.FailuresPerKey)
             {
                 listener.Requests.Enqueue((key, body, 503));

@@ -21,10 +21,13 @@ public sealed class OutboxBackoffTests
     [InlineData(503, true)]
     [InlineData(408, true)]
     [InlineData(429, true)]
+    [InlineData(409, true)]
+    [InlineData(425, true)]
     [InlineData(400, false)]
+    [InlineData(401, false)]
     [InlineData(404, false)]
     [InlineData(422, false)]
-    public void Only_server_errors_timeouts_and_throttling_are_retried(int status, bool transient)
+    public void Only_server_errors_timeouts_throttling_and_a_receiver_busy_with_the_key_are_retried(int status, bool transient)
     {
         Assert.Equal(transient, OutboxBackoff.IsTransient(status));
     }

@@ -54,6 +54,44 @@ public sealed class OutboxDispatcherTests
         Assert.All(claimed, m => Assert.Equal(1, m.Attempts));
     }
 
+    [Fact]
+    public async Task A_message_its_url_cannot_carry_is_parked_after_one_attempt_instead_of_being_claimed_forever()
+    {
+        var time = new ShiftableTime();
+        var store = new MemoryOutboxStore(time);
+        await store.EnqueueAsync(new OutboxMessage("refund-9", "refund-due", "{}", time.GetUtcNow()));
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        // The silo refuses such a URL at start (WebhookOptionsValidator); the dispatcher must not loop on one either.
+        var options = Options.Create(new WebhookOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(20),
+            Urls = new(StringComparer.OrdinalIgnoreCase) { ["refund-due"] = "ftp://127.0.0.1/refunds" },
+        });
+        using var dispatcher = new OutboxDispatcher(store, options, time, services.GetRequiredService<IMeterFactory>(), new RecordingLogger<OutboxDispatcher>());
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((await store.ListParkedAsync(10)).Count == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the message was not parked within 10 s");
+                await Task.Delay(10);
+            }
+        }
+        finally
+        {
+            await dispatcher.StopAsync(CancellationToken.None);
+        }
+
+        var parked = Assert.Single(await store.ListParkedAsync(10));
+        Assert.Equal(("refund-9", 1), (parked.IdempotencyKey, parked.Attempts));
+        Assert.StartsWith("NotSupportedException", parked.LastError, StringComparison.Ordinal);
+        Assert.Empty(await store.ClaimDueAsync(10, TimeSpan.FromSeconds(30)));
+
+        Assert.True(await store.RequeueAsync(parked.Id));
+        Assert.Equal(1, Assert.Single(await store.ClaimDueAsync(10, TimeSpan.FromSeconds(30))).Attempts);
+    }
+
     private static List<(LogLevel Level, string Message, Exception? Exception)> NoUrlEntries(RecordingLogger log) =>
         [.. log.Entries.Where(e => e.Message.StartsWith("No webhook URL", StringComparison.Ordinal))];
 
