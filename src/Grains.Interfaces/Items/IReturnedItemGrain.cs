@@ -42,7 +42,11 @@ public interface IReturnedItemGrain : IGrainWithStringKey
 
     Task<ItemSnapshot> ArriveAsync(string transferId, string warehouse, string location, Actor actor);
 
-    Task<ItemSnapshot> MarkMissingAsync(Actor actor, string reason);
+    /// <summary>
+    /// Written off as lost. With <paramref name="transferId"/> (a transfer's receipt) only while the item is still on that
+    /// transfer: one that arrived or was received meanwhile is refused (409 <c>not-on-transfer</c>), not written off.
+    /// </summary>
+    Task<ItemSnapshot> MarkMissingAsync(Actor actor, string reason, string? transferId = null);
 
     /// <summary>Null when the item has never been registered (no RMA line, scan or read).</summary>
     Task<ItemSnapshot?> GetAsync();

@@ -332,11 +332,17 @@ public sealed partial class ReturnedItemGrain(
         return await ArriveAtAsync(transferId, place.Warehouse, place.Location.Code, actor);
     }
 
-    public async Task<ItemSnapshot> MarkMissingAsync(Actor actor, string reason)
+    public async Task<ItemSnapshot> MarkMissingAsync(Actor actor, string reason, string? transferId = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         RequireText(reason, "reason");
         var item = RequireItem();
+        if (transferId is not null && item.TransferId != transferId)
+        {
+            metrics.Rejected("missing");
+            throw DomainException.Conflict("not-on-transfer", $"Item {ItemId} is no longer on transfer {transferId} (status {item.Status} at {item.Warehouse}/{item.Location}).");
+        }
+
         var next = Apply(item, ItemTrigger.MarkMissing);
         var missing = await CommitAsync(
             WithPosition(item, next) with { Location = null, Target = WithoutPlace(item.Target) },

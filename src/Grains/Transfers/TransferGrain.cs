@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
+using Tracking.Grains.Items;
 using Tracking.Grains.Interfaces.Live;
 using Tracking.Grains.Interfaces.Regions;
 using Tracking.Grains.Interfaces.Transfers;
@@ -152,6 +153,7 @@ public sealed partial class TransferGrain(
     {
         var transfer = Current;
         TransferLifecycle.EnsureCanMove(Id, transfer.Status, TransferStatus.InTransit);
+        await EnsureAllCanDepartAsync(transfer);
         var now = DateTimeOffset.UtcNow;
         var items = new List<TransferItem>();
         foreach (var item in transfer.Items)
@@ -416,13 +418,17 @@ public sealed partial class TransferGrain(
     {
         _settleTimer?.Dispose();
         _settleTimer = null;
-        var missing = TransferLifecycle.MissingOnReceipt(transfer.Items);
+        var (arrivedOtherwise, elsewhere) = await WhereNotReadAsync(transfer);
+        var missing = TransferLifecycle.MissingOnReceipt(transfer.Items).Where(id => !arrivedOtherwise.Contains(id) && !elsewhere.ContainsKey(id)).ToList();
         var now = DateTimeOffset.UtcNow;
-        var items = transfer.Items.Select(i => missing.Contains(i.ItemId) ? i with { State = TransferItemState.Missing, UpdatedAt = now } : i).ToList();
+        var items = transfer.Items.Select(i =>
+            arrivedOtherwise.Contains(i.ItemId) ? i with { State = TransferItemState.Arrived, UpdatedAt = now }
+            : missing.Contains(i.ItemId) || elsewhere.ContainsKey(i.ItemId) ? i with { State = TransferItemState.Missing, UpdatedAt = now }
+            : i).ToList();
         var unexpected = items.Count(i => i.State == TransferItemState.Unexpected);
-        var summary = string.Create(CultureInfo.InvariantCulture, $"{note}: {items.Count(i => i.State == TransferItemState.Arrived)} arrived, {missing.Count} missing, {unexpected} unexpected");
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{note}: {items.Count(i => i.State == TransferItemState.Arrived)} arrived, {missing.Count + elsewhere.Count} missing, {unexpected} unexpected");
         var received = Step(transfer with { Items = items, ReceivedAt = now }, TransferStatus.Received, actor, summary);
-        if (missing.Count == 0 && unexpected == 0)
+        if (missing.Count == 0 && elsewhere.Count == 0 && unexpected == 0)
         {
             received = Step(received with { ClosedAt = now }, TransferStatus.Closed, actor, "closed: no discrepancies");
         }
@@ -434,7 +440,7 @@ public sealed partial class TransferGrain(
         {
             try
             {
-                await GrainFactory.Reference<IReturnedItemGrain>(itemId).MarkMissingAsync(actor, $"not received with transfer {Id} at {saved.To}");
+                await GrainFactory.Reference<IReturnedItemGrain>(itemId).MarkMissingAsync(actor, $"not received with transfer {Id} at {saved.To}", Id);
             }
             catch (DomainException ex)
             {
@@ -442,13 +448,18 @@ public sealed partial class TransferGrain(
             }
         }
 
-        TransferMetrics.ItemsMissing.Add(missing.Count);
-        if (missing.Count > 0 || unexpected > 0)
+        TransferMetrics.ItemsMissing.Add(missing.Count + elsewhere.Count);
+        if (missing.Count > 0 || elsewhere.Count > 0 || unexpected > 0)
         {
             var details = new List<string>();
             if (missing.Count > 0)
             {
                 details.Add($"missing {string.Join(", ", missing)}");
+            }
+
+            if (elsewhere.Count > 0)
+            {
+                details.Add($"not delivered here, now at {string.Join(", ", elsewhere.Select(e => $"{e.Key} {e.Value}"))}");
             }
 
             if (unexpected > 0)
@@ -457,11 +468,51 @@ public sealed partial class TransferGrain(
             }
 
             await GrainFactory.Reference<IAlertsGrain>(saved.To).RaiseAsync(new Alert(
-                DiscrepancyAlertId, saved.To, AlertKind.TransferDiscrepancy, missing.Count > 0 ? AlertSeverity.Critical : AlertSeverity.Warning,
+                DiscrepancyAlertId, saved.To, AlertKind.TransferDiscrepancy, missing.Count + elsewhere.Count > 0 ? AlertSeverity.Critical : AlertSeverity.Warning,
                 $"Transfer {Id} from {saved.From}: {string.Join("; ", details)}.", Id, now));
         }
 
         return saved;
+    }
+
+    /// <summary>
+    /// The departed items no destination dock read arrived: each is asked where it is. One that arrived here by another
+    /// route (read first at an inner gate, or received by hand) counts as arrived; one that is no longer on this transfer
+    /// (arrived at another warehouse, received there) is not here but not lost either. Only the rest are marked missing.
+    /// </summary>
+    private async Task<(HashSet<string> ArrivedOtherwise, Dictionary<string, string> Elsewhere)> WhereNotReadAsync(TransferSnapshot transfer)
+    {
+        var arrived = new HashSet<string>(StringComparer.Ordinal);
+        var elsewhere = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var itemId in TransferLifecycle.MissingOnReceipt(transfer.Items))
+        {
+            ItemSnapshot? item;
+            try
+            {
+                item = await GrainFactory.Reference<IReturnedItemGrain>(itemId).GetAsync();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogItemUnreadable(logger, ex, Id, itemId);
+                continue; // not known to be anywhere: missing
+            }
+
+            if (item is null || (item.Status == ItemStatus.InTransit && item.TransferId == Id) || item.Status == ItemStatus.Missing || item.TransferId == Id)
+            {
+                continue;
+            }
+
+            if (Same(item.Warehouse, transfer.To) && item.Location is not null)
+            {
+                arrived.Add(itemId);
+            }
+            else
+            {
+                elsewhere[itemId] = $"{item.Warehouse}/{item.Location ?? item.Status.ToString()}";
+            }
+        }
+
+        return (arrived, elsewhere);
     }
 
     private void RestartSettleTimer()
@@ -478,6 +529,31 @@ public sealed partial class TransferGrain(
                 }
             },
             new GrainTimerCreationOptions(TimeSpan.FromSeconds(options.Value.ArrivalSettleSeconds), Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>
+    /// Every staged item is asked first: one that cannot leave (put on hold since staging, say) refuses the dispatch
+    /// before any item departs. Departing the others first left them in transit while the transfer, never saved, still
+    /// said Staged, with no ETA and no overdue watch.
+    /// </summary>
+    private async Task EnsureAllCanDepartAsync(TransferSnapshot transfer)
+    {
+        var blocked = new List<string>();
+        foreach (var entry in transfer.Items.Where(i => i.State == TransferItemState.Staged))
+        {
+            var item = await GrainFactory.Reference<IReturnedItemGrain>(entry.ItemId).GetAsync();
+            var ready = item is not null && Same(item.TransferId, Id)
+                && (item.Status == ItemStatus.InTransit || ItemLifecycle.CanApply(new LifecyclePosition(item.Status, item.StatusBeforeHold), ItemTrigger.Depart));
+            if (!ready)
+            {
+                blocked.Add(item is null ? $"{entry.ItemId} (unknown)" : $"{entry.ItemId} ({item.Status}{(Same(item.TransferId, Id) ? "" : ", not on this transfer")})");
+            }
+        }
+
+        if (blocked.Count > 0)
+        {
+            throw DomainException.Conflict("transfer-items-cannot-depart", $"Transfer {Id} cannot be dispatched; nothing departed. Items that cannot leave: {string.Join(", ", blocked)}.");
+        }
     }
 
     private async Task DepartItemAsync(string itemId, Actor actor)
@@ -605,6 +681,9 @@ public sealed partial class TransferGrain(
         ?? throw DomainException.Invalid("transfer-no-dock", $"{warehouse} has no Dock location to receive at; name one.");
 
     private static bool Same(string? a, string? b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transfer {TransferId}: item {ItemId} could not be asked where it is at receipt; counted missing")]
+    private static partial void LogItemUnreadable(ILogger logger, Exception ex, string transferId, string itemId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Transfer {TransferId}: read of {ItemId} by {ReaderId} at {Warehouse} does not concern it now; ignored")]
     private static partial void LogIgnoredRead(ILogger logger, string transferId, string itemId, string readerId, string warehouse);

@@ -196,6 +196,76 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Departed_items_that_arrive_without_a_dock_read_are_not_written_off_at_receipt()
+    {
+        string[] items = ["ROUTE-AMS1-1", "ROUTE-AMS1-2", "ROUTE-AMS1-3"];
+        foreach (var item in items)
+        {
+            await AwaitingInspectionAsync(item, "AMS1");
+        }
+
+        using var manager = fixture.Host.CreateClient("manager-key");
+        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Inspection", quantity = 3 }))).TransferId;
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
+        await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items, location = "DOCK-OUT-01" }));
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/dispatch", null));
+
+        // The destination's dock gate misses the second item, first read at its inspection gate; the third went to the
+        // wrong warehouse and arrived there. Only the first is read at BER1's dock.
+        await Grains.GetGrain<IReturnedItemGrain>(items[1]).ObserveAsync(new ObserveItem("BER1", "INSP-01", "BER1-GATE-INSP", DateTimeOffset.UtcNow));
+        await Grains.GetGrain<IReturnedItemGrain>(items[2]).ObserveAsync(new ObserveItem("CHI1", "DOCK-IN-01", "CHI1-GATE-IN", DateTimeOffset.UtcNow));
+        await Grains.GetGrain<IRfidGateGrain>("BER1-GATE-IN").ProcessAsync(Reads("BER1-GATE-IN", items.Take(1)));
+
+        TransferSnapshot received = null!;
+        Assert.True(await Eventually.HoldsAsync(async () => (received = (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!).Status == TransferStatus.Received));
+        Assert.Equal(
+            [TransferItemState.Arrived, TransferItemState.Arrived, TransferItemState.Missing],
+            items.Select(i => received.Items.Single(e => e.ItemId == i).State).ToArray());
+
+        // None is written off: the second is in BER1's inspection, the third where it was read, and the alert says where.
+        Assert.Equal(("BER1", "INSP-01", ItemStatus.AwaitingInspection), ((await Item(items[1])).Warehouse, (await Item(items[1])).Location, (await Item(items[1])).Status));
+        Assert.Equal(("CHI1", "DOCK-IN-01"), ((await Item(items[2])).Warehouse, (await Item(items[2])).Location));
+        Assert.NotEqual(ItemStatus.Missing, (await Item(items[2])).Status);
+        var alert = Assert.Single(await Grains.GetGrain<IAlertsGrain>("BER1").GetOpenAsync(), a => a.SubjectId == id);
+        Assert.Contains($"{items[2]} CHI1/DOCK-IN-01", alert.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(items[1], alert.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dispatch_with_an_item_that_cannot_leave_departs_nothing_and_says_which()
+    {
+        string[] items = ["HOLD-AMS1-1", "HOLD-AMS1-2"];
+        foreach (var item in items)
+        {
+            await AwaitingInspectionAsync(item, "AMS1");
+        }
+
+        using var manager = fixture.Host.CreateClient("manager-key");
+        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Inspection", quantity = 2 }))).TransferId;
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
+        await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items, location = "DOCK-OUT-01" }));
+        await Grains.GetGrain<IReturnedItemGrain>(items[1]).HoldAsync(Operator, "damaged box, check before shipping");
+
+        var refused = await manager.PostAsync($"/api/transfers/{id}/dispatch", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("transfer-items-cannot-depart", problem, StringComparison.Ordinal);
+        Assert.Contains($"{items[1]} (OnHold)", problem, StringComparison.Ordinal);
+        Assert.Equal(TransferStatus.Staged, (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Status);
+        Assert.Equal(("DOCK-OUT-01", "AMS1"), ((await Item(items[0])).Location, (await Item(items[0])).Warehouse));
+        Assert.NotEqual(ItemStatus.InTransit, (await Item(items[0])).Status);
+
+        // Released, the load leaves whole.
+        await Grains.GetGrain<IReturnedItemGrain>(items[1]).ReleaseAsync(Operator);
+        var dispatched = await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/dispatch", null));
+        Assert.Equal(TransferStatus.InTransit, dispatched.Status);
+        foreach (var item in items)
+        {
+            Assert.Equal(ItemStatus.InTransit, (await Item(item)).Status);
+        }
+    }
+
+    [Fact]
     public async Task A_half_arrived_transfer_settles_even_if_its_activation_is_lost_before_the_settle_timer()
     {
         string[] items = ["SETTLE-AMS1-1", "SETTLE-AMS1-2"];
