@@ -205,9 +205,7 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         }
 
         using var manager = fixture.Host.CreateClient("manager-key");
-        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Inspection", quantity = 3 }))).TransferId;
-        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
-        await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items, location = "DOCK-OUT-01" }));
+        var id = await StagedAtAms1DockAsync(manager, items);
         await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/dispatch", null));
 
         // The destination's dock gate misses the second item, first read at its inspection gate; the third went to the
@@ -241,9 +239,7 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         }
 
         using var manager = fixture.Host.CreateClient("manager-key");
-        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Inspection", quantity = 2 }))).TransferId;
-        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
-        await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items, location = "DOCK-OUT-01" }));
+        var id = await StagedAtAms1DockAsync(manager, items);
         await Grains.GetGrain<IReturnedItemGrain>(items[1]).HoldAsync(Operator, "damaged box, check before shipping");
 
         var refused = await manager.PostAsync($"/api/transfers/{id}/dispatch", null);
@@ -275,9 +271,7 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         }
 
         using var manager = fixture.Host.CreateClient("manager-key");
-        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Inspection", quantity = 2 }))).TransferId;
-        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
-        await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items, location = "DOCK-OUT-01" }));
+        var id = await StagedAtAms1DockAsync(manager, items);
         await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/dispatch", null));
 
         // One of two arrives; then the transfer's activation goes (as in a restart) before its settle timer fires.
@@ -449,6 +443,15 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
             new RfidRead(e, 2, -71, at.AddMilliseconds(20), 3),
             new RfidRead(e, 1, -54, at.AddMilliseconds(40), 9),
         })]);
+    }
+
+    /// <summary>An approved AMS1 to BER1 transfer of inspection work with <paramref name="items"/> staged at DOCK-OUT-01.</summary>
+    private static async Task<string> StagedAtAms1DockAsync(HttpClient manager, string[] items)
+    {
+        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Inspection", quantity = items.Length }))).TransferId;
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
+        await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items, location = "DOCK-OUT-01" }));
+        return id;
     }
 
     private async Task<ItemSnapshot> Item(string id) => (await Grains.GetGrain<IReturnedItemGrain>(id).GetAsync())!;
