@@ -61,7 +61,7 @@ public sealed partial class AgvGrain(
     public async Task ApplyStateAsync(AgvStateReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (!_filter.Accept(report.HeaderId, report.Timestamp))
+        if (_filter.IsStale(report.HeaderId, report.Timestamp))
         {
             DeviceMetrics.AgvStatesIgnored.Add(1);
             _snapshot = _snapshot with { StatesIgnored = _snapshot.StatesIgnored + 1 };
@@ -86,6 +86,9 @@ public sealed partial class AgvGrain(
         };
 
         await TrackAssignmentAsync(report);
+        // Only once applied: a report whose write failed comes again (the bridge retries, the broker redelivers) with the
+        // same header id, and must not be taken for a stale copy then.
+        _filter.Record(report.HeaderId, report.Timestamp);
         await AnnounceAsync(previous);
     }
 
@@ -117,20 +120,10 @@ public sealed partial class AgvGrain(
             throw DomainException.Conflict("agv-busy", $"AGV {AgvId} is busy with task {current.TaskId}.");
         }
 
-        var unassigned = state.State;
-        state.State = state.State with { Assignment = new AgvAssignmentState(assignment.TaskId, assignment.Warehouse, assignment.Order, false, false) };
+        // Not stored, so not assigned: kept in memory, every retry of the dispatcher would find it "already assigned" and
+        // return without sending the order, and the AGV would refuse all other work.
+        await WriteOrRollBackAsync(state.State with { Assignment = new AgvAssignmentState(assignment.TaskId, assignment.Warehouse, assignment.Order, false, false) });
         _sends = 0;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Not stored, so not assigned: kept in memory, every retry of the dispatcher would find it "already assigned"
-            // and return without sending the order, and the AGV would refuse all other work.
-            state.State = unassigned;
-            throw;
-        }
 
         var previous = _snapshot;
         _snapshot = _snapshot with { TaskId = assignment.TaskId, OrderId = assignment.Order.OrderId };
@@ -210,21 +203,33 @@ public sealed partial class AgvGrain(
     private async Task EndAssignmentAsync(AgvAssignmentState assignment, TransportStep step, string? reason = null)
     {
         var outcome = Progress(assignment, step, reason);
+        // Stored before anyone hears of it: cleared only in memory, a failed write left the ended task in storage, and
+        // the next activation resent its order or refused all work as busy while the dispatcher had moved on.
+        await WriteOrRollBackAsync(state.State with { Assignment = null, LastOutcome = outcome });
         Send(assignment, outcome);
         StopResending();
-        state.State = state.State with { Assignment = null, LastOutcome = outcome };
-        await state.WriteStateAsync();
         _snapshot = _snapshot with { TaskId = null, OrderId = null };
+    }
+
+    private async Task WriteOrRollBackAsync(AgvGrainState next)
+    {
+        var before = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = before;
+            throw;
+        }
     }
 
     public Task<TransportProgress?> GetOutcomeAsync(string taskId) =>
         Task.FromResult(state.State.LastOutcome is { } outcome && outcome.TaskId == taskId ? outcome : null);
 
-    private async Task SaveAssignmentAsync(AgvAssignmentState assignment)
-    {
-        state.State = state.State with { Assignment = assignment };
-        await state.WriteStateAsync();
-    }
+    private Task SaveAssignmentAsync(AgvAssignmentState assignment) => WriteOrRollBackAsync(state.State with { Assignment = assignment });
 
     private void Notify(AgvAssignmentState assignment, TransportStep step, string? reason = null) =>
         Send(assignment, Progress(assignment, step, reason));

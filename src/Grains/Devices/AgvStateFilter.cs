@@ -10,16 +10,26 @@ public sealed class AgvStateFilter
     private long? _lastHeaderId;
     private DateTimeOffset _lastTimestamp;
 
+    /// <summary>Checks and records in one step (a message applied as soon as it is accepted).</summary>
     public bool Accept(long headerId, DateTimeOffset timestamp)
     {
-        if (_lastHeaderId is { } last && headerId <= last && timestamp <= _lastTimestamp)
+        if (IsStale(headerId, timestamp))
         {
             return false;
         }
 
+        Record(headerId, timestamp);
+        return true;
+    }
+
+    public bool IsStale(long headerId, DateTimeOffset timestamp) =>
+        _lastHeaderId is { } last && headerId <= last && timestamp <= _lastTimestamp;
+
+    /// <summary>Marks a message as applied: from now on, it and older ones are stale.</summary>
+    public void Record(long headerId, DateTimeOffset timestamp)
+    {
         _lastHeaderId = headerId;
         _lastTimestamp = timestamp > _lastTimestamp ? timestamp : _lastTimestamp;
-        return true;
     }
 
     public void Reset() => _lastHeaderId = null;
