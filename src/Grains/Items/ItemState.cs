@@ -29,6 +29,13 @@ public sealed record ItemState : IJournaledState
     /// </summary>
     [Id(4)]
     public bool GradeOwedToRma { get; init; }
+
+    /// <summary>
+    /// The device time of the newest gate read applied to this item: a read much older than it (redelivered, or retried
+    /// after a failure while a later read moved the item) changes nothing.
+    /// </summary>
+    [Id(5)]
+    public DateTimeOffset? LastObservedAt { get; init; }
 }
 
 /// <summary>The inspector's findings: kept for the disposition rules and the audit trail.</summary>

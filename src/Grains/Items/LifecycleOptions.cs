@@ -17,4 +17,11 @@ public sealed class LifecycleOptions
 
     /// <summary>How often a warehouse grain looks for items past their inspection SLA.</summary>
     public TimeSpan SlaCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A gate read older than the newest read already applied to its item by more than this changes nothing (it is a
+    /// redelivery or a late retry, and the item has moved on). Covers the skew between readers' clocks, which should be
+    /// NTP-synchronised: a reader whose clock lags by more sees its reads ignored (metric tracking.items.stale_observations).
+    /// </summary>
+    public TimeSpan StaleObservationTolerance { get; set; } = TimeSpan.FromSeconds(5);
 }

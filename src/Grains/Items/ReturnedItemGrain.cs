@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Devices;
 using Tracking.Grains.Interfaces.Items;
@@ -25,9 +26,13 @@ public sealed partial class ReturnedItemGrain(
     SiteCatalog site,
     TimeProvider time,
     ItemMetrics metrics,
+    IOptions<LifecycleOptions> lifecycle,
     ILogger<ReturnedItemGrain> logger) : Grain, IReturnedItemGrain
 {
     private bool _journalPending;
+
+    // The newest gate read this activation applied (stored with the next change as ItemState.LastObservedAt).
+    private DateTimeOffset? _latestObservation;
 
     private string? _key;
 
@@ -376,6 +381,20 @@ public sealed partial class ReturnedItemGrain(
         var (warehouse, location) = RequirePlace(command.Warehouse, command.Location);
         var actor = Actor.Device(command.DeviceId);
         var item = Item;
+        var tolerance = lifecycle.Value.StaleObservationTolerance;
+        // A reader whose clock runs ahead would make every other gate's reads look old: its time counts as now.
+        var now = time.GetUtcNow();
+        var observedAt = command.ObservedAt > now + tolerance ? now : command.ObservedAt;
+        if (item is not null && Newest(state.State.LastObservedAt, _latestObservation) is { } newest && observedAt < newest - tolerance)
+        {
+            // Read before the read that put the item where it is (a redelivery, or a retry after a failure): the item
+            // has moved on since, and going back would undo a newer observation.
+            metrics.StaleObservation(command.DeviceId);
+            LogStaleObservation(ItemId, command.DeviceId, command.Location, command.ObservedAt, newest);
+            return Task.FromResult(item);
+        }
+
+        _latestObservation = Newest(_latestObservation, observedAt);
         if (item is null || item.Status == ItemStatus.Expected)
         {
             // An unknown tag is never dropped: it becomes an unexpected item for review.
@@ -568,6 +587,7 @@ public sealed partial class ReturnedItemGrain(
             BeforeAway = IsAway(snapshot.Status, snapshot.StatusBeforeHold) ? beforeAway ?? previousState.BeforeAway : null,
             Grading = grading ?? previousState.Grading,
             GradeOwedToRma = gradeOwedToRma ?? previousState.GradeOwedToRma,
+            LastObservedAt = Newest(previousState.LastObservedAt, _latestObservation),
         };
         try
         {
@@ -772,6 +792,8 @@ public sealed partial class ReturnedItemGrain(
     private LifecyclePosition Position(ItemSnapshot item, ItemStatus? beforeAway = null) =>
         new(item.Status, item.StatusBeforeHold, beforeAway ?? state.State.BeforeAway);
 
+    private static DateTimeOffset? Newest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
     private static ItemSnapshot WithPosition(ItemSnapshot item, LifecyclePosition position) =>
         item with { Status = position.Status, StatusBeforeHold = position.BeforeHold };
 
@@ -828,6 +850,9 @@ public sealed partial class ReturnedItemGrain(
     private static bool SameWarehouse(string? a, string? b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
     private static string? Details(params (string Key, string? Value)[] pairs) => EventDetails.Of(pairs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Item {ItemId}: read by {Device} at {Location} at {ObservedAt:o}, older than its newest applied read ({Newest:o}); ignored (a redelivery or late retry, or that reader's clock lags)")]
+    private partial void LogStaleObservation(string itemId, string device, string location, DateTimeOffset observedAt, DateTimeOffset newest);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Item {ItemId} ({Status}) was seen at {Warehouse}/{Location} by {Device} after its life ended; ignored")]
     private partial void LogSeenAfterEnd(string itemId, ItemStatus status, string warehouse, string location, string device);

@@ -1,3 +1,4 @@
+using Orleans.Core.Internal;
 using System.Globalization;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Items;
@@ -162,6 +163,29 @@ public sealed class ReturnedItemGrainTests(ReturnedItemGrainTests.MemoryHostFixt
         Assert.Equal("DOCK-IN-02", read.Item.Location);
         Assert.Equal(read.Item, await item.GetAsync());
         Assert.Equal(["UnexpectedReceived", "Moved"], (await item.GetHistoryAsync()).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task A_read_older_than_the_one_that_moved_the_item_does_not_move_it_back_even_after_a_restart()
+    {
+        var item = _host.Grains.GetGrain<IReturnedItemGrain>("LP-STALE-READ");
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await item.ObserveAsync(new ObserveItem("AMS1", "DOCK-IN-01", "AMS1-GATE-IN", t0));
+        await item.ObserveAsync(new ObserveItem("AMS1", "INSP-01", "AMS1-GATE-INSP", t0.AddSeconds(40)));
+        await item.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // The dock gate's read of t0 again (redelivered by the broker, or retried after a failure): the item stays.
+        var redelivered = await item.ObserveAsync(new ObserveItem("AMS1", "DOCK-IN-01", "AMS1-GATE-IN", t0));
+        Assert.Equal(("INSP-01", ItemStatus.AwaitingInspection), (redelivered.Location, redelivered.Status));
+        Assert.Equal(["UnexpectedReceived", "InspectionStarted"], (await item.GetHistoryAsync()).Select(e => e.Type));
+
+        // Reads a little out of order (readers' clocks a few seconds apart), and later reads, still count.
+        Assert.Equal("DOCK-IN-02", (await item.ObserveAsync(new ObserveItem("AMS1", "DOCK-IN-02", "AMS1-GATE-IN", t0.AddSeconds(37)))).Location);
+        Assert.Equal("INSP-01", (await item.ObserveAsync(new ObserveItem("AMS1", "INSP-01", "AMS1-GATE-INSP", t0.AddSeconds(90)))).Location);
+
+        // A reader whose clock runs an hour ahead does not make the other gates' reads look old.
+        Assert.Equal("DOCK-IN-01", (await item.ObserveAsync(new ObserveItem("AMS1", "DOCK-IN-01", "AMS1-GATE-IN", DateTimeOffset.UtcNow.AddHours(1)))).Location);
+        Assert.Equal("INSP-01", (await item.ObserveAsync(new ObserveItem("AMS1", "INSP-01", "AMS1-GATE-INSP", DateTimeOffset.UtcNow.AddSeconds(1)))).Location);
     }
 
     /// <summary>One memory-mode host (the demo configuration) for the class.</summary>
