@@ -59,11 +59,15 @@ public static class VdaParser
             return Fail<AgvStateReport>(DeadLetterReasons.InvalidValue, $"operatingMode '{s.OperatingMode}' is not a VDA 5050 mode");
         }
 
+        // VDA 5050 bounds no state of charge: a gauge reading 101% or -1% still sends a state whose position and task
+        // progress matter, so the value is held to 0-100 rather than the whole state refused.
         var battery = s.BatteryState!.BatteryCharge!.Value;
-        if (!double.IsFinite(battery) || battery is < 0 or > 100)
+        if (!double.IsFinite(battery))
         {
-            return Fail<AgvStateReport>(DeadLetterReasons.InvalidValue, $"batteryState.batteryCharge {battery} is not 0-100");
+            return Fail<AgvStateReport>(DeadLetterReasons.InvalidValue, $"batteryState.batteryCharge {battery} is not a number");
         }
+
+        battery = Math.Clamp(battery, 0, 100);
 
         var actions = new List<AgvActionStatus>(s.ActionStates!.Count);
         foreach (var a in s.ActionStates!)

@@ -34,7 +34,43 @@ public static class DeviceTimestamp
         }
 
         var s = text.Trim();
-        return TryParseCommon(s, out value) || TryParseGeneral(s, out value);
+        return TryParseCommon(s, out value) || TryParseGeneral(s, out value) || TryParseNormalized(s, out value);
+    }
+
+    /// <summary>
+    /// RFC 3339 also allows a lower-case <c>t</c> and <c>z</c> and any number of fraction digits (Go's RFC3339Nano and
+    /// Java's <c>Instant</c> write nine): those are brought to the shape above, the fraction cut to 100 ns.
+    /// </summary>
+    internal static bool TryParseNormalized(ReadOnlySpan<char> s, out DateTimeOffset value)
+    {
+        value = default;
+        Span<char> normal = stackalloc char[s.Length];
+        var length = 0;
+        var fractionDigits = -1;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (fractionDigits >= 0 && char.IsAsciiDigit(c))
+            {
+                if (++fractionDigits > 7)
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                fractionDigits = i == 19 && c == '.' ? 0 : -1;
+            }
+
+            normal[length++] = c switch
+            {
+                't' when i == 10 => 'T',
+                'z' when i == s.Length - 1 => 'Z',
+                _ => c,
+            };
+        }
+
+        return TryParseCommon(normal[..length], out value) || TryParseGeneral(normal[..length], out value);
     }
 
     /// <summary>

@@ -66,6 +66,19 @@ public sealed class VdaParserTests
         Assert.Equal(DeadLetterReasons.InvalidValue, VdaParser.ParseState(Bytes(json.ToJsonString()), "AcmeAGV", "AMR-07").Reason);
     }
 
+    [Theory]
+    [InlineData(101.5, 100)]
+    [InlineData(-0.5, 0)]
+    public void A_state_of_charge_outside_0_to_100_is_held_to_it_and_the_state_kept(double reported, double kept)
+    {
+        var json = JsonNode.Parse(ProtocolFiles.Read("samples/vda5050-state.json"))!.AsObject();
+        json["batteryState"]!["batteryCharge"] = reported;
+        json["timestamp"] = "2025-05-14t09:31:07.123456789z"; // RFC 3339 as Go writes it
+        var result = VdaParser.ParseState(Bytes(json.ToJsonString()), "AcmeAGV", "AMR-07");
+        Assert.Null(result.Reason);
+        Assert.Equal(kept, result.Value!.BatteryCharge);
+    }
+
     [Fact]
     public void A_connection_state_outside_the_protocol_is_refused()
     {

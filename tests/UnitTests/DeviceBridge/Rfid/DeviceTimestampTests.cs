@@ -14,6 +14,9 @@ public sealed class DeviceTimestampTests
     [InlineData("2025-05-14T09:31:07.250+00:00", 250)]
     [InlineData("2025-05-14T04:31:07.250-0500", 250)]
     [InlineData(" 2025-05-14T09:31:07.250Z ", 250)]
+    [InlineData("2025-05-14t09:31:07.250z", 250)]
+    [InlineData("2025-05-14T09:31:07.250000000Z", 250)]
+    [InlineData("2025-05-14T09:31:07.250000099+0000", 250)]
     public void Device_timestamps_in_any_iso_offset_style_parse_to_utc(string text, int milliseconds)
     {
         Assert.True(DeviceTimestamp.TryParse(text, out var at));
@@ -37,7 +40,6 @@ public sealed class DeviceTimestampTests
     [InlineData("2025-02-29T09:31:07.250Z")]
     [InlineData("2025-05-14T24:00:00.000Z")]
     [InlineData("2025-05-14T09:31:07.250+1500")]
-    [InlineData("2025-05-14T09:31:07.12345678Z")]
     [InlineData("0001-01-01T00:30:00.000+01:00")]
     [InlineData("9999-12-31T23:30:00.000-01:00")]
     public void Anything_else_is_refused(string text)
@@ -71,7 +73,9 @@ public sealed class DeviceTimestampTests
 
             var parsed = DeviceTimestamp.TryParse(text, out var value);
             var lengthOk = text.Length is >= 20 and <= 40;
-            Assert.Equal(lengthOk && general, parsed);
+            // RFC 3339's other spellings (more fraction digits, lower-case t and z) are brought to the general shape first.
+            var readable = general || DeviceTimestamp.TryParseNormalized(trimmed, out expected);
+            Assert.Equal(lengthOk && readable, parsed);
             if (parsed)
             {
                 Assert.Equal(expected, value);
