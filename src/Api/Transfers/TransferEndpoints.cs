@@ -16,6 +16,8 @@ namespace Tracking.Api.Transfers;
 
 public static class TransferEndpoints
 {
+    private const int MaxItemsPerRequest = 5000;
+
     public static IEndpointRouteBuilder MapTransferEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/transfers").WithTags("Transfers").RequireAuthorization(Policies.View);
@@ -37,8 +39,7 @@ public static class TransferEndpoints
         manage.MapPost("/{id}/dispatch", (string id, IGrainFactory grains, ClaimsPrincipal user) =>
                 RunAsync(id, grains, t => t.DispatchAsync(Caller(user))))
             .WithSummary("Confirm departure by hand (without an outbound gate read): every staged item leaves now");
-        manage.MapPost("/{id}/receive", (string id, ReceiveTransferRequest? body, IGrainFactory grains, ClaimsPrincipal user) =>
-                RunAsync(id, grains, t => t.ReceiveAsync(new ReceiveTransfer(Caller(user), ItemIdsOf(body?.Items), body?.Location))))
+        manage.MapPost("/{id}/receive", ReceiveAsync)
             .WithSummary("Finish receiving: scanned items arrive (unknown ones are flagged unexpected), the rest are marked missing at once");
         manage.MapPost("/{id}/close", (string id, CloseTransferRequest? body, IGrainFactory grains, ClaimsPrincipal user) =>
                 RunAsync(id, grains, t => t.CloseAsync(Caller(user), body?.Note)))
@@ -139,12 +140,41 @@ public static class TransferEndpoints
             return Problems.Invalid("items", "Name the items to stage (non-empty ids).");
         }
 
+        if (InvalidItems(items) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (string.IsNullOrWhiteSpace(body.Location))
         {
             return Problems.Invalid("location", "Name the Outbound location to stage at (e.g. DOCK-OUT-01).");
         }
 
         return await RunAsync(id, grains, t => t.StageAsync(ItemIdsOf(items), body.Location, Caller(user)));
+    }
+
+    private static async Task<Results<JsonHttpResult<TransferSnapshot>, ValidationProblem>> ReceiveAsync(string id, ReceiveTransferRequest? body, IGrainFactory grains, ClaimsPrincipal user)
+    {
+        if (InvalidItems(body?.Items) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await RunAsync(id, grains, t => t.ReceiveAsync(new ReceiveTransfer(Caller(user), ItemIdsOf(body?.Items), body?.Location)));
+    }
+
+    /// <summary>A scanner's list is checked like any item id at the edge (and bounded): a bad one changes nothing.</summary>
+    private static ValidationProblem? InvalidItems(IReadOnlyList<string?>? ids)
+    {
+        if (ids is { Count: > MaxItemsPerRequest })
+        {
+            return Problems.Invalid("items", $"At most {MaxItemsPerRequest} items per request.");
+        }
+
+        var bad = ids?.Where(i => !string.IsNullOrWhiteSpace(i) && !ItemIds.IsValid(i)).Take(5).ToArray() ?? [];
+        return bad.Length == 0
+            ? null
+            : Problems.Invalid("items", $"Not item ids (at most {ItemIds.MaxLength} characters, no '/' or control characters): {string.Join(", ", bad.Select(b => $"'{b![..Math.Min(b!.Length, 40)]}'"))}.");
     }
 
     /// <summary>Scanned ids as the items are keyed: an EPC read in lower case names the same item as in upper case.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Orleans;
 using Tracking.Api.Auth;
+using Tracking.Api.Common;
 using Tracking.Grains.Interfaces.Common;
 using Tracking.Grains.Interfaces.Live;
 using Tracking.Grains.Interfaces.Warehouses;
@@ -23,7 +24,7 @@ public static class WarehouseEndpoints
         group.MapGet("/{code}/inventory", InventoryAsync)
             .WithSummary("Items per status, grade and disposition, and per location (staged aggregation: current within a second)");
         group.MapGet("/{code}/inspection-queue", QueueAsync)
-            .WithSummary("Items waiting for inspection: highest priority first, then oldest; with due time and overdue flag");
+            .WithSummary("Items waiting for inspection: highest priority first, then oldest; with due time and overdue flag (the first `limit`, default 500, at most 5000)");
         group.MapGet("/{code}/alerts", AlertsAsync)
             .WithSummary("The warehouse's open alerts, most severe first, then newest");
         group.MapPost("/{code}/alerts/{alertId}/clear", ClearAlertAsync).RequireAuthorization(Policies.Operate)
@@ -34,8 +35,16 @@ public static class WarehouseEndpoints
     private static async Task<Ok<WarehouseInventory>> InventoryAsync(string code, SiteCatalog site, IGrainFactory grains) =>
         TypedResults.Ok(await grains.Reference<IWarehouseGrain>(Known(site, code)).GetInventoryAsync());
 
-    private static async Task<Ok<IReadOnlyList<InspectionQueueEntry>>> QueueAsync(string code, SiteCatalog site, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.Reference<IWarehouseGrain>(Known(site, code)).GetInspectionQueueAsync());
+    private static async Task<Results<Ok<IReadOnlyList<InspectionQueueEntry>>, ValidationProblem>> QueueAsync(string code, int? limit, SiteCatalog site, IGrainFactory grains)
+    {
+        // A backlog of tens of thousands is not one response: an inspector's screen needs the head of the queue.
+        if (limit is < 1 or > 5000)
+        {
+            return Problems.Invalid("limit", "limit must be between 1 and 5000.");
+        }
+
+        return TypedResults.Ok(await grains.Reference<IWarehouseGrain>(Known(site, code)).GetInspectionQueueAsync(limit ?? 500));
+    }
 
     private static async Task<Ok<List<Alert>>> AlertsAsync(string code, SiteCatalog site, IGrainFactory grains) =>
         TypedResults.Ok((await grains.Reference<IAlertsGrain>(Known(site, code)).GetOpenAsync())

@@ -15,8 +15,8 @@ public interface IWarehouseGrain : IGrainWithStringKey
     [OneWay]
     Task ReportAsync(LocationSummary summary);
 
-    /// <summary>Items waiting for an inspector, highest priority first, then oldest.</summary>
-    Task<IReadOnlyList<InspectionQueueEntry>> GetInspectionQueueAsync();
+    /// <summary>Items waiting for an inspector, highest priority first, then oldest; the first <paramref name="limit"/> of them.</summary>
+    Task<IReadOnlyList<InspectionQueueEntry>> GetInspectionQueueAsync(int limit = int.MaxValue);
 }
 
 [GenerateSerializer, Immutable]

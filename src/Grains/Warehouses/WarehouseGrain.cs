@@ -82,7 +82,11 @@ public sealed partial class WarehouseGrain(
             time.GetUtcNow()));
     }
 
-    public Task<IReadOnlyList<InspectionQueueEntry>> GetInspectionQueueAsync() => QueueAsync();
+    public async Task<IReadOnlyList<InspectionQueueEntry>> GetInspectionQueueAsync(int limit = int.MaxValue)
+    {
+        var queue = await QueueAsync();
+        return queue.Count <= limit ? queue : queue.Take(Math.Max(0, limit)).ToArray();
+    }
 
     /// <summary>
     /// Asks the locations whose last summary counted items waiting for a grade for those items. Only when the queue is

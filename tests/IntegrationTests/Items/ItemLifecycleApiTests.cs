@@ -48,6 +48,8 @@ public sealed class ItemLifecycleApiTests(LifecycleHostFixture fixture) : IClass
             q => q.Any(e => e.ItemId == Epc));
         var entry = queue.Single(e => e.ItemId == Epc);
         Assert.Equal((5, false, "DOCK-IN-01"), (entry.Priority, entry.Overdue, entry.Location));
+        Assert.Single(await (await viewer.GetAsync("/api/warehouses/AMS1/inspection-queue?limit=1")).ReadAsync<List<InspectionQueueEntry>>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync("/api/warehouses/AMS1/inspection-queue?limit=0")).StatusCode);
 
         // Moves come from gates and AGVs (device bridge); here the transport reports done directly.
         var item = _host.Grains.GetGrain<IReturnedItemGrain>(Epc);

@@ -426,6 +426,10 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         var notOutbound = await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items = new[] { "X" }, location = "INSP-01" });
         Assert.Equal(HttpStatusCode.BadRequest, notOutbound.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items = new[] { "NO-SUCH-ITEM" }, location = "DOCK-OUT-01" })).StatusCode);
+        var badIds = await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items = new[] { "LP-1/../LP-2", "LP-\u0007" }, location = "DOCK-OUT-01" });
+        Assert.Equal(HttpStatusCode.BadRequest, badIds.StatusCode);
+        Assert.Contains("LP-1/../LP-2", await badIds.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await manager.PostAsJsonAsync($"/api/transfers/{id}/receive", new { items = new[] { new string('E', 200) } })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.PostAsJsonAsync($"/api/transfers/{id}/reject", new { reason = "" })).StatusCode);
 
         var rejected = await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/reject", new { reason = "not needed" }));

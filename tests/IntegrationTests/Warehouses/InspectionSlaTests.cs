@@ -50,7 +50,7 @@ public sealed class InspectionSlaTests : IAsyncLifetime
         var alerts = _host.Grains.GetGrain<IAlertsGrain>("AMS1");
         await item.ReceiveAsync(new ReceiveItem("AMS1", "DOCK-IN-01", Actor.User("op")));
 
-        var queue = await Eventually(warehouse.GetInspectionQueueAsync, q => q.Any(e => e.ItemId == "LP-SLA-1" && e.Overdue));
+        var queue = await Eventually(() => warehouse.GetInspectionQueueAsync(), q => q.Any(e => e.ItemId == "LP-SLA-1" && e.Overdue));
         Assert.True(queue.Single(e => e.ItemId == "LP-SLA-1").Overdue);
         var open = await Eventually(alerts.GetOpenAsync, a => a.Any(x => x.AlertId == "sla-overdue:LP-SLA-1"));
         var alert = open.Single(x => x.AlertId == "sla-overdue:LP-SLA-1");
@@ -58,7 +58,7 @@ public sealed class InspectionSlaTests : IAsyncLifetime
 
         await item.GradeAsync(new GradeItem(Grade.B, Actor.User("inspector")));
 
-        Assert.DoesNotContain(await Eventually(warehouse.GetInspectionQueueAsync, q => q.All(e => e.ItemId != "LP-SLA-1")), e => e.ItemId == "LP-SLA-1");
+        Assert.DoesNotContain(await Eventually(() => warehouse.GetInspectionQueueAsync(), q => q.All(e => e.ItemId != "LP-SLA-1")), e => e.ItemId == "LP-SLA-1");
         Assert.DoesNotContain(await Eventually(alerts.GetOpenAsync, a => a.All(x => x.AlertId != "sla-overdue:LP-SLA-1")), x => x.AlertId == "sla-overdue:LP-SLA-1");
     }
 
@@ -85,7 +85,7 @@ public sealed class InspectionSlaTests : IAsyncLifetime
         Assert.Equal((ItemStatus.Received, true, "DOCK-IN-02"), (seen.Status, seen.Unexpected, seen.Location));
         var open = await alerts().GetOpenAsync();
         Assert.Contains(open, a => a.AlertId == "unexpected-tag:E2801160600002040A4E1B3C" && a.Kind == AlertKind.UnexpectedTag);
-        var queue = await Eventually(_host.Grains.GetGrain<IWarehouseGrain>("AMS1").GetInspectionQueueAsync, q => q.Any(e => e.ItemId == seen.ItemId));
+        var queue = await Eventually(() => _host.Grains.GetGrain<IWarehouseGrain>("AMS1").GetInspectionQueueAsync(), q => q.Any(e => e.ItemId == seen.ItemId));
         Assert.True(queue.Single(e => e.ItemId == seen.ItemId).Unexpected);
 
         IAlertsGrain alerts() => _host.Grains.GetGrain<IAlertsGrain>("AMS1");
