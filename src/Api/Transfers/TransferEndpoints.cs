@@ -28,7 +28,7 @@ public static class TransferEndpoints
 
         var manage = group.MapGroup(string.Empty).RequireAuthorization(Policies.Manage);
         manage.MapPost("/", CreateAsync)
-            .WithSummary("Create a transfer by hand (Planned); it still needs approval");
+            .WithSummary("Create a transfer by hand (Planned); it still needs approval. Send an Idempotency-Key header to make a retry return the same transfer");
         manage.MapPost("/{id}/approve", (string id, ApproveTransferRequest? body, IGrainFactory grains, ClaimsPrincipal user) =>
                 RunAsync(id, grains, t => t.ApproveAsync(Caller(user), body?.Note)))
             .WithSummary("Approve a Planned transfer");
@@ -112,12 +112,20 @@ public static class TransferEndpoints
             errors["to"] = [$"There is no lane from {from.Code} to {to.Code}."];
         }
 
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 200 || (http.Request.Headers.ContainsKey("Idempotency-Key") && string.IsNullOrWhiteSpace(key)))
+        {
+            errors["Idempotency-Key"] = ["An Idempotency-Key is 1-200 characters."];
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        var id = TransferIds.New(DateTimeOffset.UtcNow);
+        // With an Idempotency-Key a client that retries after a timeout gets the transfer it already made (same key, same
+        // request) instead of a second one that would double-book the lane; the same key for another request is a 409.
+        var id = key.Length > 0 ? TransferIds.FromIdempotencyKey(http.User.CallerName(), key) : TransferIds.New(DateTimeOffset.UtcNow);
         var transfer = await grains.Reference<ITransferGrain>(id).CreateAsync(new CreateTransfer(from!.Code, to!.Code, stage, body.Quantity, Caller(http.User), Note: body.Note));
         http.Response.Headers.Location = $"/api/transfers/{id}";
         return TypedResults.Json(transfer, TransferJson.Options, statusCode: StatusCodes.Status201Created);

@@ -396,6 +396,30 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_create_retried_with_its_idempotency_key_returns_the_same_transfer()
+    {
+        using var manager = fixture.Host.CreateClient("manager-key");
+        async Task<HttpResponseMessage> CreateAsync(int quantity)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/transfers") { Content = JsonContent.Create(new { from = "CHI1", to = "NYC1", stage = "Restock", quantity }) };
+            request.Headers.Add("Idempotency-Key", "erp-order-77-transfer");
+            return await manager.SendAsync(request);
+        }
+
+        var first = await CreateAsync(4);
+        var retried = await CreateAsync(4);
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.StatusCode, retried.StatusCode));
+        var id = (await ReadAsync<TransferSnapshot>(first)).TransferId;
+        Assert.Equal(id, (await ReadAsync<TransferSnapshot>(retried)).TransferId);
+        Assert.Equal(first.Headers.Location, retried.Headers.Location);
+
+        // The same key for a different request is a mistake, not a new transfer.
+        Assert.Equal(HttpStatusCode.Conflict, (await CreateAsync(5)).StatusCode);
+        Assert.True(await Eventually.HoldsAsync(async () =>
+            (await ReadAsync<TransferSummary[]>(await manager.GetAsync("/api/transfers"))).Count(t => t.TransferId == id) == 1));
+    }
+
+    [Fact]
     public async Task Bad_requests_illegal_steps_and_missing_roles_get_precise_answers()
     {
         using var manager = fixture.Host.CreateClient("manager-key");
