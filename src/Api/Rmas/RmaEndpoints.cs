@@ -124,6 +124,12 @@ public static class RmaEndpoints
             {
                 errors.AddRange(rma.Rows.Select(r => new RmaImportError(r, rma.RmaId, ex.Message)));
             }
+            catch (Exception ex) when (ex is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
+            {
+                // A timeout or a storage fault on one RMA: the file goes on, and the answer says which to import again
+                // (the RMAs created so far must be reported, not lost behind a 500).
+                errors.AddRange(rma.Rows.Select(r => new RmaImportError(r, rma.RmaId, $"not stored ({ex.GetType().Name}: {ex.Message}); import this RMA again")));
+            }
         }
 
         return TypedResults.Ok(new RmaImportResult(parsed.Rows, importedRows, imported, [.. errors.OrderBy(e => e.Row)]));
