@@ -44,7 +44,7 @@ public sealed partial class RegionalHubGrain(
         }
 
         var refresh = TimeSpan.FromSeconds(Math.Max(1, regionOptions.Value.RefreshSeconds));
-        this.RegisterGrainTimer(PullAsync, new GrainTimerCreationOptions(refresh, refresh) { KeepAlive = true });
+        this.RegisterGrainTimer(RefreshOnTimerAsync, new GrainTimerCreationOptions(refresh, refresh) { KeepAlive = true });
         var interval = transferOptions.Value.PlanIntervalMinutes;
         if (interval > 0)
         {
@@ -256,6 +256,42 @@ public sealed partial class RegionalHubGrain(
         return _backlog;
     }
 
+    private async Task RefreshOnTimerAsync(CancellationToken cancellationToken)
+    {
+        await PullAsync(cancellationToken);
+        await RecheckOpenTransfersAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Transfers tell the hub of each step one-way, which Orleans delivers at most once: a step lost with a silo, or a
+    /// hub write that failed, left an entry open for good, counting its lane and intake in every plan. Each open entry
+    /// is read again from its transfer, whose state is the truth.
+    /// </summary>
+    private async Task RecheckOpenTransfersAsync(CancellationToken cancellationToken)
+    {
+        var changed = false;
+        foreach (var open in Transfers.Where(t => TransferLifecycle.IsOpen(t.Status)).ToArray())
+        {
+            try
+            {
+                var snapshot = await GrainFactory.Reference<ITransferGrain>(open.TransferId).GetAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                if (snapshot is not null)
+                {
+                    changed |= Track(TransferSummary.Of(snapshot));
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogRecheckFailed(logger, ex, Code, open.TransferId);
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     /// <summary>Keeps the newest version of each transfer, and only the latest finished ones.</summary>
     private bool Track(TransferSummary summary)
     {
@@ -278,6 +314,9 @@ public sealed partial class RegionalHubGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: inventory of {Warehouse} could not be read; keeping the last reading")]
     private static partial void LogPullFailed(ILogger logger, Exception ex, string region, string warehouse);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: transfer {TransferId} could not be read again; its entry stays as it is")]
+    private static partial void LogRecheckFailed(ILogger logger, Exception ex, string region, string transferId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transfer {TransferId} was not superseded: {Reason}")]
     private static partial void LogNotSuperseded(ILogger logger, string transferId, string reason);
