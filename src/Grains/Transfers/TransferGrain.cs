@@ -349,8 +349,6 @@ public sealed partial class TransferGrain(
             }
 
             transfer = Step(transfer with { ArrivedAt = read.At, Overdue = false }, TransferStatus.Arrived, device, $"arrival read by {read.ReaderId}");
-            await GrainFactory.Reference<IAlertsGrain>(transfer.To).ClearAsync(OverdueAlertId);
-            await ForgetReminderAsync(OverdueReminder);
             await this.RegisterOrUpdateReminder(SettleReminder, TimeSpan.FromSeconds(options.Value.ArrivalSettleSeconds), TimeSpan.FromMinutes(1));
         }
 
@@ -360,16 +358,27 @@ public sealed partial class TransferGrain(
             return original;
         }
 
+        TransferSnapshot saved;
         if (transfer.Status == TransferStatus.Arrived && TransferLifecycle.AllArrived(transfer.Items))
         {
-            return await ReconcileAsync(transfer, Actor.System, "every item read at the inbound dock");
+            saved = await ReconcileAsync(transfer, Actor.System, "every item read at the inbound dock");
+        }
+        else
+        {
+            // Item-by-item arrivals change no status, so only a status change goes out to the live maps.
+            saved = transfer.Status != original.Status ? await SaveAndAnnounceAsync(transfer) : await SaveAsync(transfer);
+            if (saved.Status == TransferStatus.Arrived)
+            {
+                RestartSettleTimer();
+            }
         }
 
-        // Item-by-item arrivals change no status, so only a status change goes out to the live maps.
-        var saved = transfer.Status != original.Status ? await SaveAndAnnounceAsync(transfer) : await SaveAsync(transfer);
-        if (saved.Status == TransferStatus.Arrived)
+        if (original.Status is TransferStatus.Staged or TransferStatus.InTransit)
         {
-            RestartSettleTimer();
+            // Only once the arrival is stored: a read that failed (the item refused to arrive) must leave the overdue
+            // watch running, or a transfer that never arrived would go quiet.
+            await GrainFactory.Reference<IAlertsGrain>(saved.To).ClearAsync(OverdueAlertId);
+            await ForgetReminderAsync(OverdueReminder);
         }
 
         return saved;

@@ -384,6 +384,14 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
         Assert.Equal((TransferStatus.InTransit, true), ((await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Status, (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Overdue));
         Assert.Contains(await Grains.GetGrain<IAlertsGrain>("AMS1").GetOpenAsync(), a => a.SubjectId == id && a.Kind == AlertKind.TransferOverdue);
 
+        // A dock read of an item that refuses to arrive (put on hold on the way) stores no arrival: the watch stays on.
+        await Grains.GetGrain<IReturnedItemGrain>("LATE-BER1-1").HoldAsync(Operator, "carrier reported damage");
+        await Assert.ThrowsAsync<DomainException>(() => Grains.GetGrain<ITransferGrain>(id)
+            .RecordDockReadAsync(new TransferDockRead("LATE-BER1-1", "AMS1", "DOCK-IN-01", "AMS1-GATE-IN", GateKind.DockIn, DateTimeOffset.UtcNow)));
+        Assert.Equal(TransferStatus.InTransit, (await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Status);
+        Assert.Contains(await Grains.GetGrain<IAlertsGrain>("AMS1").GetOpenAsync(), a => a.SubjectId == id && a.Kind == AlertKind.TransferOverdue);
+        await Grains.GetGrain<IReturnedItemGrain>("LATE-BER1-1").ReleaseAsync(Operator);
+
         var received = await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync($"/api/transfers/{id}/receive", new { items = new[] { "LATE-BER1-1", "NOT-ON-MANIFEST-1" } }));
 
         Assert.Equal(TransferStatus.Received, received.Status);
