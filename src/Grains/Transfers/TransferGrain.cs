@@ -125,6 +125,11 @@ public sealed partial class TransferGrain(
             {
                 throw DomainException.Conflict("transfer-item-taken", $"Item {itemId} is already on transfer {item.TransferId}.");
             }
+
+            if (!ItemLifecycle.CanApply(new LifecyclePosition(item.Status, item.StatusBeforeHold), ItemTrigger.StageForTransfer))
+            {
+                throw DomainException.Conflict("transfer-item-not-stageable", $"Item {itemId} is {item.Status}: it cannot be staged for a transfer; nothing was staged.");
+            }
         }
 
         var staged = new List<TransferItem>();

@@ -262,6 +262,24 @@ public sealed class RegionalTransferTests(TransferHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Staging_a_list_with_an_item_that_cannot_leave_stages_none_of_it()
+    {
+        string[] items = ["STAGE-AMS1-1", "STAGE-AMS1-2"];
+        await AwaitingInspectionAsync(items[0], "AMS1");
+        await Grains.GetGrain<IReturnedItemGrain>(items[1]).ExpectAsync("RMA-STAGE-1", "SKU-T", "NOT_WANTED", "Web", "AMS1", 0);
+        using var manager = fixture.Host.CreateClient("manager-key");
+        var id = (await ReadAsync<TransferSnapshot>(await manager.PostAsJsonAsync("/api/transfers", new { from = "AMS1", to = "BER1", stage = "Inspection", quantity = 2 }))).TransferId;
+        await ReadAsync<TransferSnapshot>(await manager.PostAsync($"/api/transfers/{id}/approve", null));
+
+        // The second is only announced (Expected): the call is refused and the first is not staged behind the caller's back.
+        var refused = await manager.PostAsJsonAsync($"/api/transfers/{id}/stage", new { items, location = "DOCK-OUT-01" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("transfer-item-not-stageable", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty((await Grains.GetGrain<ITransferGrain>(id).GetAsync())!.Items);
+        Assert.Equal(("INSP-01", (string?)null), ((await Item(items[0])).Location, (await Item(items[0])).TransferId));
+    }
+
+    [Fact]
     public async Task A_half_arrived_transfer_settles_even_if_its_activation_is_lost_before_the_settle_timer()
     {
         string[] items = ["SETTLE-AMS1-1", "SETTLE-AMS1-2"];
