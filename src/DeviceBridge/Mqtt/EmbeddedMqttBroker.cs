@@ -24,6 +24,11 @@ public sealed partial class EmbeddedMqttBroker(
     // reconnects with an existing session (clean start off) gets that session's items back, so a device that reused
     // another's client id would act with the other's rights.
     private readonly ConcurrentDictionary<string, DeviceIdentity> _identities = new(StringComparer.Ordinal);
+
+    // Who first used each client id. Sessions outlive connections (persistent sessions): a device that connected with
+    // another's client id would inherit that session's subscriptions and queued messages, even the bridge's. A client id
+    // stays with its first identity for the broker's life.
+    private readonly ConcurrentDictionary<string, DeviceIdentity> _sessionOwners = new(StringComparer.Ordinal);
     private MqttServer? _server;
 
     public bool IsRunning => _server?.IsStarted == true;
@@ -45,6 +50,7 @@ public sealed partial class EmbeddedMqttBroker(
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        _server.InterceptingClientEnqueueAsync += InterceptEnqueueAsync;
         _server.ClientDisconnectedAsync += ForgetClientAsync;
         await _server.StartAsync();
         LogStarted(logger, o.Port, o.EnableIPv6 ? " and [::1]" : "");
@@ -99,7 +105,16 @@ public sealed partial class EmbeddedMqttBroker(
             return Task.CompletedTask;
         }
 
-        _identities[string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId] = identity;
+        var clientId = string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId;
+        var owner = _sessionOwners.GetOrAdd(clientId, identity);
+        if (owner != identity)
+        {
+            LogClientIdTaken(logger, identity.Id, clientId, owner.Id);
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+            return Task.CompletedTask;
+        }
+
+        _identities[clientId] = identity;
         return Task.CompletedTask;
     }
 
@@ -129,6 +144,22 @@ public sealed partial class EmbeddedMqttBroker(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A message reaches a session only if its owner may read the topic: checked at delivery too, not only when the
+    /// subscription was made (defence in depth beside the client-id ownership above).
+    /// </summary>
+    private Task InterceptEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs e)
+    {
+        var owner = _sessionOwners.GetValueOrDefault(e.ReceiverClientId);
+        if (owner is null || !policy.CanSubscribe(owner, e.ApplicationMessage.Topic))
+        {
+            e.AcceptEnqueue = false;
+            LogDeliveryDenied(logger, owner?.Id ?? "?", e.ApplicationMessage.Topic);
+        }
+
+        return Task.CompletedTask;
+    }
+
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         var identity = IdentityOf(e.ClientId);
@@ -153,6 +184,12 @@ public sealed partial class EmbeddedMqttBroker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection refused for user {User} (client {ClientId}): bad or missing credentials")]
     private static partial void LogRefused(ILogger logger, string user, string clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection of {Identity} with client id {ClientId} refused: that client id and its session belong to {Owner}")]
+    private static partial void LogClientIdTaken(ILogger logger, string identity, string clientId, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT delivery to {Identity} of {Topic} refused: not its topic")]
+    private static partial void LogDeliveryDenied(ILogger logger, string identity, string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT publish by {Identity} to {Topic} refused: not its topic")]
     private static partial void LogPublishDenied(ILogger logger, string identity, string topic);
