@@ -18,7 +18,7 @@ public static class DeviceBridgeServiceCollectionExtensions
     /// <summary>
     /// The device side of the silo: embedded broker (Tracking:Mqtt:Mode=Embedded), the MQTT bridge client, the lanes
     /// that feed gate and AGV grains, the order publisher, the dead-letter log, the broker health check ("ready") and
-    /// the simulator (Tracking:Simulator:Enabled).
+    /// the simulator (Tracking:Simulator:Enabled; unset, on in the demo only: <see cref="SimulatorSwitch"/>).
     /// </summary>
     public static IServiceCollection AddDeviceBridge(this IServiceCollection services, IConfiguration configuration)
     {
@@ -58,12 +58,12 @@ public static class DeviceBridgeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IAgvOrderSender, VdaOrderPublisher>();
 
-        if (configuration.GetValue("Tracking:Simulator:Enabled", false))
+        if (SimulatorSwitch.DevicesEnabled(configuration))
         {
             services.AddHostedService<DeviceSimulator>();
         }
 
-        if (configuration.GetValue<bool?>("Tracking:Simulator:FloorCrew") ?? configuration.GetValue("Tracking:Simulator:Enabled", false))
+        if (SimulatorSwitch.FloorCrewEnabled(configuration))
         {
             services.AddHostedService<SimulatedFloorCrew>();
         }

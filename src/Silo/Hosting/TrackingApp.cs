@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using Tracking.Api;
+using Tracking.DeviceBridge.Simulator;
 using Tracking.Api.Auth;
 using Tracking.Api.System;
 using Tracking.DeviceBridge;
@@ -39,13 +40,13 @@ public static partial class TrackingApp
             throw new OptionsValidationException(TrackingOptions.Section, typeof(TrackingOptions), validation.Failures);
         }
 
-        var generatedKey = EnsureSomeKey(builder.Configuration);
+        var (generatedKey, noWayIn) = EnsureSomeKey(builder.Configuration, demo: options.Storage.Mode == StorageMode.Memory);
         var site = SiteLoader.Load(Path.GetFullPath(options.Site.SeedFile, AppContext.BaseDirectory));
         var info = new SystemInfo(
             Cluster: options.Cluster.Mode.ToString(),
             Storage: options.Storage.Mode.ToString(),
             Broker: builder.Configuration["Tracking:Mqtt:Mode"] ?? "Embedded",
-            Simulator: builder.Configuration.GetValue("Tracking:Simulator:Enabled", true),
+            Simulator: SimulatorSwitch.DevicesEnabled(builder.Configuration),
             Demo: options.Storage.Mode == StorageMode.Memory,
             Version: typeof(TrackingApp).Assembly.GetName().Version?.ToString() ?? "0.0.0");
 
@@ -120,23 +121,37 @@ public static partial class TrackingApp
             {
                 LogGeneratedKey(logger, generatedKey);
             }
+
+            if (noWayIn)
+            {
+                LogNoWayIn(logger);
+            }
         });
         return app;
     }
 
-    /// <summary>With no key configured at all, a local run would lock everyone out: make one and say so.</summary>
-    private static string? EnsureSomeKey(ConfigurationManager configuration)
+    /// <summary>
+    /// With no key configured at all, a local demo would lock everyone out: make one and say so. Not beyond the demo: an
+    /// admin key made up per silo and written to the log (and whatever collects it) is no way to run production, so
+    /// there the API stays shut (every call 401) and the log says what to configure.
+    /// </summary>
+    private static (string? Key, bool NoWayIn) EnsureSomeKey(ConfigurationManager configuration, bool demo)
     {
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         // A site that signs its users in with JWT has a way in already: no admin key is made (and printed) beside it.
-        if (!string.IsNullOrEmpty(auth.DevelopmentKey) || auth.ApiKeys.Count > 0 || !auth.GenerateDevelopmentKey || auth.Jwt.Enabled)
+        if (!string.IsNullOrEmpty(auth.DevelopmentKey) || auth.ApiKeys.Count > 0 || auth.Jwt.Enabled)
         {
-            return null;
+            return (null, false);
+        }
+
+        if (!demo || !auth.GenerateDevelopmentKey)
+        {
+            return (null, true);
         }
 
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         configuration.AddInMemoryCollection([new("Tracking:Auth:DevelopmentKey", key)]);
-        return key;
+        return (key, false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tracking is running: cluster={Cluster}, storage={Storage}, broker={Broker}, simulator={Simulator}. Web UI and API: {Addresses}")]
@@ -144,6 +159,9 @@ public static partial class TrackingApp
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: grain state is kept in memory and lost when this process exits. Use Tracking:Storage:Mode=PostgreSql for real work.")]
     private static partial void LogDemo(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No API key and no JWT sign-in configured: every API and live-map call is refused (401). Configure Tracking:Auth:ApiKeys (SHA-256 hashes) or Tracking:Auth:Jwt")]
+    private static partial void LogNoWayIn(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No API key configured: generated development admin key {Key} (send it as X-Api-Key, or fix it with --Tracking:Auth:DevelopmentKey=...)")]
     private static partial void LogGeneratedKey(ILogger logger, string key);
