@@ -39,7 +39,9 @@ fi
 passed=0; failed=0; skipped=0; rc=0
 for proj in tests/UnitTests/UnitTests.csproj tests/IntegrationTests/IntegrationTests.csproj; do
   name=$(basename "$proj" .csproj)
-  dotnet test "$proj" -c Release --no-build -nologo \
+  # A test that hangs is stopped after 10 minutes (and the whole run after 60), so the totals line is always written.
+  timeout --kill-after=60s 60m dotnet test "$proj" -c Release --no-build -nologo \
+    --blame-hang-timeout 10m --blame-hang-dump-type none \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
     --logger "console;verbosity=normal" > "$results/$name.log" 2>&1
   trc=$?
