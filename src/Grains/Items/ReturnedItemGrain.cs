@@ -34,6 +34,13 @@ public sealed partial class ReturnedItemGrain(
     // The newest gate read this activation applied (stored with the next change as ItemState.LastObservedAt).
     private DateTimeOffset? _latestObservation;
 
+    // Location projection calls that failed, tried again by a timer: locations this item left that may still list it,
+    // and whether it is owed a place where it is.
+    private static readonly TimeSpan ProjectionRetryPeriod = TimeSpan.FromSeconds(5);
+    private readonly HashSet<string> _unremoved = new(StringComparer.Ordinal);
+    private bool _placementOwed;
+    private IGrainTimer? _projectionRetry;
+
     private string? _key;
 
     // Orleans decodes the key from the grain id on every call: one string per activation, not one per use (they end up
@@ -52,6 +59,13 @@ public sealed partial class ReturnedItemGrain(
             await SyncLocationAsync(null, Item);
             await TellRmaOfGradeAsync();
         }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A last try for locations still listing this item after a failed removal (the retry timer dies with us).
+        await RetryUnremovedAsync();
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public async Task<ItemSnapshot> ExpectAsync(string rmaId, string sku, string reasonCode, string channel, string warehouse, int priority)
@@ -641,30 +655,87 @@ public sealed partial class ReturnedItemGrain(
     /// </summary>
     private async Task SyncLocationAsync(ItemSnapshot? previous, ItemSnapshot? current)
     {
+        var previousKey = LocationKey(previous);
+        var currentKey = current is { Status: var status } && ItemLifecycle.IsTerminal(status) ? null : LocationKey(current);
+        if (previous is null && currentKey is null)
+        {
+            // An activation of a finished item: its last location may still list it (it finished before this rule,
+            // or the removal failed); removing is idempotent.
+            previousKey = LocationKey(current);
+        }
+
+        if (currentKey is not null)
+        {
+            _unremoved.Remove(currentKey); // back where a removal failed: it must stay listed there
+        }
+
+        // Two different location grains: leaving one and entering the other are independent calls.
+        var removal = previousKey is not null && previousKey != currentKey ? RemoveFromAsync(previousKey) : Task.CompletedTask;
+        var placement = currentKey is not null && current is not null ? PlaceAtAsync(currentKey, current) : Task.CompletedTask;
+        await Task.WhenAll(removal, placement);
+        await RetryUnremovedAsync();
+    }
+
+    private async Task RemoveFromAsync(string key)
+    {
         try
         {
-            var previousKey = LocationKey(previous);
-            var currentKey = current is { Status: var status } && ItemLifecycle.IsTerminal(status) ? null : LocationKey(current);
-            if (previous is null && currentKey is null)
-            {
-                // An activation of a finished item: its last location may still list it (it finished before this rule,
-                // or the removal failed); removing is idempotent.
-                previousKey = LocationKey(current);
-            }
-
-            // Two different location grains: leaving one and entering the other are independent calls.
-            var removed = previousKey is not null && previousKey != currentKey
-                ? GrainFactory.Reference<ILocationGrain>(previousKey).RemoveAsync(ItemId)
-                : Task.CompletedTask;
-            var placed = currentKey is not null && current is not null
-                ? GrainFactory.Reference<ILocationGrain>(currentKey).PlaceAsync(new LocationItem(
-                    ItemId, current.Sku, current.Status, current.Grade, current.Disposition, current.Priority, current.ReceivedAt, current.Unexpected))
-                : Task.CompletedTask;
-            await Task.WhenAll(removed, placed);
+            await GrainFactory.Reference<ILocationGrain>(key).RemoveAsync(ItemId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // The next change only touches where the item is then: a location it left would list it for good (counted
+            // on the map, holding room, in the inspection queue). Kept and tried again until it succeeds.
             LogProjectionFailed(ex, ItemId);
+            _unremoved.Add(key);
+            _projectionRetry ??= this.RegisterGrainTimer(RetryProjectionAsync, ProjectionRetryPeriod, ProjectionRetryPeriod);
+        }
+    }
+
+    private async Task PlaceAtAsync(string key, ItemSnapshot current)
+    {
+        try
+        {
+            await GrainFactory.Reference<ILocationGrain>(key).PlaceAsync(new LocationItem(
+                ItemId, current.Sku, current.Status, current.Grade, current.Disposition, current.Priority, current.ReceivedAt, current.Unexpected));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not listed where it is: placed again by the retry timer (or the next change).
+            LogProjectionFailed(ex, ItemId);
+            _placementOwed = true;
+            _projectionRetry ??= this.RegisterGrainTimer(RetryProjectionAsync, ProjectionRetryPeriod, ProjectionRetryPeriod);
+        }
+    }
+
+    private async Task RetryProjectionAsync(CancellationToken cancellationToken)
+    {
+        if (_placementOwed && Item is { } item && !ItemLifecycle.IsTerminal(item.Status) && LocationKey(item) is { } key)
+        {
+            _placementOwed = false;
+            await PlaceAtAsync(key, item);
+        }
+        else
+        {
+            _placementOwed = false;
+        }
+
+        await RetryUnremovedAsync();
+        if (_unremoved.Count == 0 && !_placementOwed)
+        {
+            _projectionRetry?.Dispose();
+            _projectionRetry = null;
+        }
+    }
+
+    private Task RetryUnremovedAsync() => _unremoved.Count == 0 ? Task.CompletedTask : RetryUnremovedCoreAsync();
+
+    private async Task RetryUnremovedCoreAsync()
+    {
+        foreach (var key in _unremoved.ToArray())
+        {
+            _unremoved.Remove(key);
+            await RemoveFromAsync(key);
         }
     }
 
