@@ -235,21 +235,34 @@ public sealed partial class ReturnedItemGrain(
             details = new JsonObject { ["disposition"] = disposition.ToString(), ["rule"] = decision.RuleName, ["ruleIndex"] = decision.RuleIndex };
         }
 
-        // Reserve the nearest location of the target zone with room; release any earlier reservation.
+        // Reserve the nearest location of the target zone with room; the earlier reservation is released once the new
+        // target is stored, and the new one if storing fails: either way no place stays held for nobody.
         var reserved = await ReserveNearestAsync(warehouse, item.Location, zone);
-        if (item.Target?.Location is { } previous && !string.Equals(previous, reserved, StringComparison.OrdinalIgnoreCase) && item.Target.Warehouse is { } previousWarehouse)
-        {
-            await ReleaseReservationAsync(previousWarehouse, previous);
-        }
-
+        var heldBefore = item.Target?.Location is { } previous && item.Target.Warehouse is { } previousWarehouse ? (Warehouse: previousWarehouse, Location: previous) : default;
+        var replaced = heldBefore.Location is not null && !string.Equals(heldBefore.Location, reserved, StringComparison.OrdinalIgnoreCase);
         details["targetZone"] = zone.ToString();
         details["targetLocation"] = reserved;
         var target = new ZoneTypeTarget(warehouse.Code, zone, reserved);
-        var result = await CommitAsync(
-            WithPosition(item, next) with { Disposition = disposition, Target = target },
-            type,
-            command.Actor,
-            details.ToJsonString());
+        ItemSnapshot result;
+        try
+        {
+            result = await CommitAsync(
+                WithPosition(item, next) with { Disposition = disposition, Target = target },
+                type,
+                command.Actor,
+                details.ToJsonString());
+        }
+        catch (Exception) when (reserved is not null && (heldBefore.Location is null || replaced))
+        {
+            await ReleaseReservationAsync(warehouse.Code, reserved);
+            throw;
+        }
+
+        if (replaced)
+        {
+            await ReleaseReservationAsync(heldBefore.Warehouse!, heldBefore.Location!);
+        }
+
         await RequestMoveAsync(result);
         return result;
     }
