@@ -5,27 +5,12 @@ using Tracking.IntegrationTests.Items;
 namespace Tracking.IntegrationTests.Outbox;
 
 /// <summary>The outbox table on a real PostgreSQL, through the store the silo uses.</summary>
-public sealed class PostgresOutboxStoreTests : IAsyncLifetime
+public sealed class PostgresOutboxStoreTests : LifecycleHostOnOwnDatabase
 {
-    private readonly PostgresDatabase _database = new();
-    private TrackingHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        _host = await TrackingHost.StartAsync(LifecycleHostFixture.Settings(_database.ConnectionString));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_deferred_message_keeps_its_attempts_and_comes_back_when_due()
     {
-        var store = _host.Services.GetRequiredService<IOutboxStore>();
+        var store = Host.Services.GetRequiredService<IOutboxStore>();
         Assert.IsType<PostgresOutboxStore>(store);
         Assert.True(await store.EnqueueAsync(new OutboxMessage("defer-1", "test-topic-defer", """{"n":1}""", DateTimeOffset.UtcNow)));
 
@@ -38,7 +23,7 @@ public sealed class PostgresOutboxStoreTests : IAsyncLifetime
         var again = await ClaimAsync(store, "defer-1");
         Assert.Equal(1, again.Attempts);
         // This deferral's reason, or the silo's dispatcher's if it looked in between ("no webhook URL for topic …").
-        Assert.StartsWith("no webhook URL", await _database.ScalarAsync<string>("SELECT last_error FROM outbox WHERE idempotency_key = 'defer-1'"), StringComparison.Ordinal);
+        Assert.StartsWith("no webhook URL", await Database.ScalarAsync<string>("SELECT last_error FROM outbox WHERE idempotency_key = 'defer-1'"), StringComparison.Ordinal);
     }
 
     private static async Task<PendingOutboxMessage> ClaimAsync(IOutboxStore store, string key)
