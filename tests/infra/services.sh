@@ -55,8 +55,15 @@ install_missing() {
     [[ $(id -u) -ne 0 ]] && sudo="sudo"
     $sudo apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
-    # The Debian packages start their own services; the tests use private instances instead.
-    $sudo systemctl stop mosquitto >/dev/null 2>&1 || true
+    # The Debian packages start (and enable) their own services; the tests use private instances instead. Left enabled,
+    # the packaged Mosquitto would hold 127.0.0.1:1883, where the README's run command puts its embedded broker, after
+    # the next boot: stopped and disabled (systemd), or stopped (SysV), whichever this machine has.
+    # Only the services of packages installed just now: a database the machine already ran is left alone.
+    local unit
+    for unit in mosquitto postgresql; do
+      [[ " ${need[*]} " == *" $unit "* ]] || continue
+      $sudo systemctl disable --now "$unit" >/dev/null 2>&1 || $sudo service "$unit" stop >/dev/null 2>&1 || true
+    done
   fi
 }
 
