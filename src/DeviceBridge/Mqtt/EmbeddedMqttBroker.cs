@@ -20,14 +20,10 @@ public sealed partial class EmbeddedMqttBroker(
     BrokerAccessPolicy policy,
     ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable
 {
-    // Who each connected client id authenticated as, set on every connect. Not the session's items: a client that
-    // reconnects with an existing session (clean start off) gets that session's items back, so a device that reused
-    // another's client id would act with the other's rights.
-    private readonly ConcurrentDictionary<string, DeviceIdentity> _identities = new(StringComparer.Ordinal);
-
     // Who first used each client id. Sessions outlive connections (persistent sessions): a device that connected with
-    // another's client id would inherit that session's subscriptions and queued messages, even the bridge's. A client id
-    // stays with its first identity for the broker's life.
+    // another's client id would inherit that session's subscriptions and queued messages, even the bridge's, so a client
+    // id stays with its first identity for the broker's life. A connection is only accepted for that identity, so this is
+    // also who every connected client is (not the session's items, which a reused session would bring back).
     private readonly ConcurrentDictionary<string, DeviceIdentity> _sessionOwners = new(StringComparer.Ordinal);
     private MqttServer? _server;
 
@@ -51,7 +47,6 @@ public sealed partial class EmbeddedMqttBroker(
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         _server.InterceptingClientEnqueueAsync += InterceptEnqueueAsync;
-        _server.ClientDisconnectedAsync += ForgetClientAsync;
         await _server.StartAsync();
         LogStarted(logger, o.Port, o.EnableIPv6 ? " and [::1]" : "");
         if (registry.AllowAnonymous)
@@ -114,22 +109,10 @@ public sealed partial class EmbeddedMqttBroker(
             return Task.CompletedTask;
         }
 
-        _identities[clientId] = identity;
         return Task.CompletedTask;
     }
 
-    private Task ForgetClientAsync(ClientDisconnectedEventArgs e)
-    {
-        // A connection taken over by a newer one with the same client id leaves the newer one's identity in place.
-        if (e.DisconnectType != MqttClientDisconnectType.Takeover)
-        {
-            _identities.TryRemove(e.ClientId, out _);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private DeviceIdentity? IdentityOf(string clientId) => _identities.GetValueOrDefault(clientId);
+    private DeviceIdentity? IdentityOf(string clientId) => _sessionOwners.GetValueOrDefault(clientId);
 
     private Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
@@ -150,7 +133,7 @@ public sealed partial class EmbeddedMqttBroker(
     /// </summary>
     private Task InterceptEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs e)
     {
-        var owner = _sessionOwners.GetValueOrDefault(e.ReceiverClientId);
+        var owner = IdentityOf(e.ReceiverClientId);
         if (owner is null || !policy.CanSubscribe(owner, e.ApplicationMessage.Topic))
         {
             e.AcceptEnqueue = false;

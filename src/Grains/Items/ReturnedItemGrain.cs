@@ -723,14 +723,11 @@ public sealed partial class ReturnedItemGrain(
 
     private async Task RetryProjectionAsync(CancellationToken cancellationToken)
     {
-        if (_placementOwed && Item is { } item && !ItemLifecycle.IsTerminal(item.Status) && LocationKey(item) is { } key)
+        var placementOwed = _placementOwed;
+        _placementOwed = false;
+        if (placementOwed && Item is { } item && !ItemLifecycle.IsTerminal(item.Status) && LocationKey(item) is { } key)
         {
-            _placementOwed = false;
             await PlaceAtAsync(key, item);
-        }
-        else
-        {
-            _placementOwed = false;
         }
 
         await RetryUnremovedAsync();
